@@ -1,0 +1,43 @@
+"""Grader for 01-hello: the smallest Flask app."""
+
+import flask
+import pytest
+
+from grading import expect
+
+
+@pytest.mark.points(2)
+def test_index_says_hello(client):
+    """GET / answers 200 with "Hello, Flask!"."""
+    expect.text(client.get("/"), "Hello, Flask!")
+
+
+@pytest.mark.points(1)
+def test_import_does_not_start_server(student):
+    """Importing app.py creates the app without starting a server."""
+    module = student.import_module("app")
+    expect.that(
+        isinstance(getattr(module, "app", None), flask.Flask),
+        "app.py has no `app` variable holding a Flask app: write `app = Flask(__name__)`.",
+    )
+    expect.that(
+        not student.run_calls,
+        f"Importing app.py called app.run() {len(student.run_calls)} time(s), expected none: "
+        "a server started at import blocks every tool that imports your app.",
+    )
+
+
+@pytest.mark.points(1)
+def test_running_as_program_starts_server(student):
+    """`python app.py` starts the development server once."""
+    calls = student.run_as_main("app")
+    expect.that(
+        len(calls) == 1,
+        f"Running `python app.py` called app.run() {len(calls)} time(s), expected once.",
+    )
+
+
+@pytest.mark.points(1)
+def test_unknown_path_is_404(client):
+    """GET /missing answers 404: only the routes you declare exist."""
+    expect.status(client.get("/missing"), 404)

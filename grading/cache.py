@@ -1,0 +1,78 @@
+"""Remember results of exercises whose code has not changed since they were last graded.
+
+The key covers everything a score depends on: the student's files, the grader, the engine,
+the exercise's metadata, the pinned requirements and the Python version. Grading is
+deterministic (Hypothesis runs derandomized), so a cached result is the result a new run would
+give. Results with an error or a timeout are never cached: they may be passing trouble.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from pathlib import Path
+
+from grading.course import Exercise
+from grading.report import ExerciseResult
+
+SKIPPED_PARTS = {"__pycache__", ".git", ".venv", "venv", "node_modules", ".pytest_cache", ".hypothesis", "instance"}
+ENGINE_DIR = Path(__file__).resolve().parent
+
+
+def _hash_tree(h, folder: Path) -> None:
+    if not folder.exists():
+        h.update(b"<absent>")
+        return
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder)
+        if SKIPPED_PARTS.intersection(rel.parts) or path.suffix == ".pyc" or not path.is_file():
+            continue
+        h.update(str(rel).encode() + b"\0")
+        h.update(path.read_bytes() + b"\0")
+
+
+def key(exercise: Exercise, root: Path) -> str:
+    h = hashlib.sha256()
+    h.update(sys.version.encode())
+    for path in sorted(ENGINE_DIR.glob("*.py")):
+        h.update(path.read_bytes())
+    course = exercise.course_dir
+    for path in (exercise.grader, exercise.grader.parent / "pytest.ini", exercise.meta_dir / "exercise.yaml",
+                 course / "requirements" / "grading.txt"):
+        h.update(path.read_bytes() if path.exists() else b"<absent>")
+    _hash_tree(h, root / exercise.id)
+    return h.hexdigest()
+
+
+class ResultCache:
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+
+    def _slot(self, exercise: Exercise, root: Path) -> Path:
+        name = hashlib.sha256(f"{root.resolve()}\0{exercise.id}".encode()).hexdigest()[:24]
+        return self.folder / f"{exercise.id}-{name}.json"
+
+    def get(self, exercise: Exercise, root: Path) -> ExerciseResult | None:
+        try:
+            data = json.loads(self._slot(exercise, root).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if data.get("key") != key(exercise, root):
+            return None
+        result = ExerciseResult.from_json(data["result"], data.get("docs"))
+        result.cached = True
+        return result
+
+    def put(self, exercise: Exercise, root: Path, result: ExerciseResult) -> None:
+        if result.status not in ("passed", "failed") or any(c.status in ("error", "timeout") for c in result.checks):
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        gitignore = self.folder / ".gitignore"
+        if not gitignore.exists():
+            gitignore.write_text("*\n")
+        data = {"key": key(exercise, root), "result": result.to_json(), "docs": {c.name: c.doc for c in result.checks}}
+        tmp = self._slot(exercise, root).with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(data), encoding="utf-8")
+        os.replace(tmp, self._slot(exercise, root))

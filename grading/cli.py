@@ -1,0 +1,89 @@
+"""``python -m grading``: grade exercises and report, check by check (what ``nox -s grade`` runs)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from grading.cache import ResultCache
+from grading.course import COURSE_DIR, UsageError, load_course, select
+from grading.report import Painter, render_exercise, render_summary, report_json, use_colour
+from grading.worker import grade
+
+EXIT_OK, EXIT_NOT_FULL, EXIT_USAGE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="nox -s grade --",
+        description="Grade the exercises and explain every failed check.",
+    )
+    parser.add_argument("exercises", nargs="*", metavar="EXERCISE", help="ids or numbers to grade (default: all)")
+    parser.add_argument("--root", default=None, help="folder holding the exercise folders (default: exercises/)")
+    parser.add_argument("--json", dest="json_path", default=None, metavar="PATH", help="also write the report as JSON")
+    parser.add_argument("--jobs", type=int, default=None, help="exercises graded at once (default: CPU cores)")
+    parser.add_argument("--no-cache", action="store_true", help="grade again even exercises that did not change")
+    parser.add_argument("--debug", action="store_true", help="show what graders and student code print")
+    return parser
+
+
+def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    exercises = load_course(course_dir)
+    try:
+        chosen = select(exercises, args.exercises)
+    except UsageError as exc:
+        parser.print_usage(sys.stderr)
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    root = Path(args.root) if args.root else course_dir / "exercises"
+    if not root.is_dir():
+        print(f"error: {root} is not a folder", file=sys.stderr)
+        return EXIT_USAGE
+
+    paint = Painter(use_colour())
+    shown_root = _shown(root)
+    print(f"Grading {len(chosen)} exercise{'s' * (len(chosen) != 1)} in {shown_root}/", flush=True)
+    cache = None if args.no_cache or os.environ.get("GRADING_NO_CACHE") else ResultCache(course_dir / ".grading-cache")
+
+    results = {}
+    todo = []
+    for exercise in chosen:
+        hit = cache.get(exercise, root) if cache else None
+        if hit is not None:
+            results[exercise.id] = hit
+        else:
+            todo.append(exercise)
+    printed = 0
+
+    def flush_in_order():
+        nonlocal printed
+        while printed < len(chosen) and chosen[printed].id in results:
+            print(render_exercise(results[chosen[printed].id], paint), flush=True)
+            printed += 1
+
+    def on_result(result):
+        results[result.id] = result
+        if cache:
+            cache.put(next(e for e in chosen if e.id == result.id), root, result)
+        flush_in_order()
+
+    flush_in_order()
+    if todo:
+        grade(todo, root, jobs=args.jobs, on_result=on_result, debug=args.debug)
+    ordered = [results[e.id] for e in chosen]
+    print(render_summary(ordered, paint, shown_root), flush=True)
+    if args.json_path:
+        Path(args.json_path).write_text(json.dumps(report_json(ordered), indent=2) + "\n", encoding="utf-8")
+    return EXIT_OK if all(r.full_marks for r in ordered) else EXIT_NOT_FULL
+
+
+def _shown(path: Path) -> str:
+    try:
+        return os.path.relpath(path.resolve(), Path.cwd())
+    except ValueError:
+        return str(path)

@@ -1,0 +1,98 @@
+"""The course: exercises found from their ``exercise.yaml``, in order."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+COURSE_DIR = Path(__file__).resolve().parent.parent
+ID_PATTERN = re.compile(r"^(\d\d)-[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+class UsageError(Exception):
+    """A command line that asks for something that does not exist (exit status 2)."""
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise: its metadata from ``exercise.yaml`` and where its grader lives."""
+
+    id: str
+    title: str
+    order: int
+    idea: str
+    app: str
+    requirements: tuple[str, ...]
+    hints: dict = field(hash=False, compare=False)
+    time_limit: float = 60.0
+    course_dir: Path = COURSE_DIR
+
+    @property
+    def number(self) -> int:
+        return int(self.id[:2])
+
+    @property
+    def slug(self) -> str:
+        return self.id[3:]
+
+    @property
+    def meta_dir(self) -> Path:
+        return self.course_dir / "exercises" / self.id
+
+    @property
+    def grader(self) -> Path:
+        return self.course_dir / "graders" / f"test_{self.id.replace('-', '_')}.py"
+
+    def hint(self, check: str) -> str | None:
+        return self.hints.get(check)
+
+
+def exercise_id_for_grader(path: str | Path) -> str:
+    """``graders/test_02_routing.py`` grades ``02-routing``."""
+    stem = Path(path).stem
+    return stem.removeprefix("test_").replace("_", "-")
+
+
+def load_exercise(meta_dir: Path, course_dir: Path = COURSE_DIR) -> Exercise:
+    data = yaml.safe_load((meta_dir / "exercise.yaml").read_text(encoding="utf-8")) or {}
+    ex_id = meta_dir.name
+    if not ID_PATTERN.match(ex_id):
+        raise ValueError(f"{meta_dir}: exercise folders are named NN-slug")
+    return Exercise(
+        id=ex_id,
+        title=str(data["title"]),
+        order=int(data.get("order", ex_id[:2])),
+        idea=str(data.get("idea", "")),
+        app=str(data.get("app", "app:app")),
+        requirements=tuple(data.get("requirements") or ()),
+        hints=dict(data.get("hints") or {}),
+        time_limit=float(data.get("time_limit", 60)),
+        course_dir=course_dir,
+    )
+
+
+def load_course(course_dir: Path = COURSE_DIR) -> list[Exercise]:
+    """Every exercise of the course, in the order students take them."""
+    metas = sorted(p.parent for p in (course_dir / "exercises").glob("*/exercise.yaml"))
+    return sorted((load_exercise(m, course_dir) for m in metas), key=lambda e: (e.order, e.id))
+
+
+def select(exercises: list[Exercise], wanted: list[str]) -> list[Exercise]:
+    """Pick exercises by id (``02-routing``), number (``02`` or ``2``) or slug (``routing``)."""
+    if not wanted:
+        return list(exercises)
+    chosen: list[Exercise] = []
+    for word in wanted:
+        match = [
+            e
+            for e in exercises
+            if word in (e.id, e.slug) or (word.isdigit() and int(word) == e.number)
+        ]
+        if not match:
+            valid = ", ".join(e.id for e in exercises)
+            raise UsageError(f"unknown exercise {word!r}; valid ids: {valid}")
+        chosen.extend(e for e in match if e not in chosen)
+    return sorted(chosen, key=lambda e: (e.order, e.id))

@@ -1,0 +1,165 @@
+"""Expectations that fail with a message a stuck student can act on.
+
+Each function raises :class:`CheckFailed` saying what was requested, what was expected and
+what came back, e.g. ``GET /post/abc returned 200, expected 404.`` The hint of the check (from
+``exercise.yaml``) is added by the report, so messages state facts and hints give advice.
+"""
+
+from __future__ import annotations
+
+import html
+import json as _json
+from typing import Any
+
+from grading.student import describe_exception, student_frame
+
+
+class CheckFailed(AssertionError):
+    """A check saw behaviour that breaks the exercise's contract."""
+
+
+def fail(message: str) -> None:
+    raise CheckFailed(message)
+
+
+def that(condition: bool, message: str) -> None:
+    if not condition:
+        raise CheckFailed(message)
+
+
+def show(value: Any, limit: int = 160) -> str:
+    """A short, quoted rendering of a value for a message."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 5] + "…" + text[-4:]
+
+
+def request_of(response) -> str:
+    req = getattr(response, "request", None)
+    if req is None:
+        return "The request"
+    path = req.full_path.rstrip("?") if req.query_string else req.path
+    return f"{req.method} {path}"
+
+
+def body_of(response) -> str:
+    return response.get_data(as_text=True).strip()
+
+
+def _why_500(response) -> str:
+    exc = getattr(response, "student_exception", None)
+    if response.status_code != 500 or exc is None:
+        return ""
+    root = getattr(response, "student_root", None)
+    where = student_frame(exc, root) if root else ""
+    return f" Your code raised {describe_exception(exc)}{where}."
+
+
+def status(response, expected: int | tuple[int, ...]) -> None:
+    """The response has the expected status code (or one of them)."""
+    wanted = expected if isinstance(expected, tuple) else (expected,)
+    if response.status_code not in wanted:
+        shown = " or ".join(str(w) for w in wanted)
+        raise CheckFailed(
+            f"{request_of(response)} returned {response.status_code}, expected {shown}."
+            + _why_500(response)
+        )
+
+
+def text(response, expected: str, status_code: int | None = 200) -> None:
+    """The body, stripped of surrounding whitespace, is exactly ``expected``."""
+    if status_code is not None:
+        status(response, status_code)
+    body = body_of(response)
+    if body != expected:
+        raise CheckFailed(
+            f"{request_of(response)} returned the body {show(body)}, expected {show(expected)}."
+        )
+
+
+def escaped_text(response, expected: str, status_code: int | None = 200) -> None:
+    """The body is ``expected`` with every user-supplied character HTML-escaped.
+
+    Any correct escaping is accepted (``&#39;`` or ``&#x27;``), but a raw ``<`` never is.
+    """
+    if status_code is not None:
+        status(response, status_code)
+    body = body_of(response)
+    if html.unescape(body) != expected or "<" in body.replace("<!", ""):
+        raise CheckFailed(
+            f"{request_of(response)} returned {show(body)}, expected {show(expected)} with its "
+            "markup escaped (no raw <, & written &amp;)."
+        )
+
+
+def contains(response, fragment: str, status_code: int | None = 200) -> None:
+    """The body contains ``fragment``."""
+    if status_code is not None:
+        status(response, status_code)
+    body = body_of(response)
+    if fragment not in body:
+        raise CheckFailed(
+            f"{request_of(response)} returned {show(body)}, which does not contain {show(fragment)}."
+        )
+
+
+def json(response, expected: Any = ..., status_code: int | tuple[int, ...] | None = 200) -> Any:
+    """The response is JSON (``application/json``); return its value, or compare it to ``expected``."""
+    if status_code is not None:
+        status(response, status_code)
+    if not response.is_json:
+        raise CheckFailed(
+            f"{request_of(response)} returned Content-Type {response.content_type!r} and "
+            f"{show(body_of(response))}, expected JSON (return a dict or use jsonify)."
+        )
+    try:
+        data = _json.loads(response.get_data(as_text=True))
+    except ValueError:
+        raise CheckFailed(
+            f"{request_of(response)} says it is JSON but its body is not: {show(body_of(response))}."
+        ) from None
+    if expected is not ... and data != expected:
+        raise CheckFailed(
+            f"{request_of(response)} returned the JSON {show(data)}, expected {show(expected)}."
+        )
+    return data
+
+
+def json_error(response, status_code: int | tuple[int, ...] = 400) -> Any:
+    """The response is a JSON object with an ``error`` key and the given status."""
+    data = json(response, status_code=status_code)
+    if not isinstance(data, dict) or "error" not in data:
+        raise CheckFailed(
+            f"{request_of(response)} returned the JSON {show(data)}, expected an object with an "
+            '"error" key, like {"error": "..."}.'
+        )
+    return data
+
+
+def redirect(response, ends_with: str, status_code: int | tuple[int, ...] = (301, 302, 303, 307, 308)) -> None:
+    """The response redirects to a URL ending in ``ends_with``."""
+    status(response, status_code)
+    location = response.headers.get("Location", "")
+    path = location.split("?", 1)[0]
+    if not (path.endswith(ends_with) or location.endswith(ends_with)):
+        raise CheckFailed(
+            f"{request_of(response)} redirected to {show(location)}, expected a Location ending in "
+            f"{show(ends_with)}."
+        )
+
+
+def header(response, name: str, predicate=None, expected: str = "") -> str:
+    """The response has header ``name`` (and, if given, ``predicate(value)`` holds)."""
+    value = response.headers.get(name)
+    if value is None:
+        raise CheckFailed(f"{request_of(response)} has no {name} header, expected {expected or 'one'}.")
+    if predicate is not None and not predicate(value):
+        raise CheckFailed(
+            f"{request_of(response)} sent {name}: {show(value)}, expected {expected or 'another value'}."
+        )
+    return value
+
+
+def equal(actual: Any, expected: Any, what: str) -> None:
+    """``what`` is ``expected``."""
+    if actual != expected:
+        raise CheckFailed(f"{what} is {show(actual)}, expected {show(expected)}.")

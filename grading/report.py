@@ -1,0 +1,144 @@
+"""Results of a grading run: the data, its JSON form and its terminal form."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import asdict, dataclass, field
+
+REPORT_VERSION = 1
+
+
+@dataclass
+class CheckResult:
+    name: str
+    points: float
+    max_points: float
+    status: str  # passed | failed | error | timeout
+    message: str | None = None
+    hint: str | None = None
+    doc: str = ""  # one line saying what the check is about (terminal only)
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        del data["doc"]
+        return data
+
+
+@dataclass
+class ExerciseResult:
+    id: str
+    title: str
+    status: str  # passed | failed | error | missing
+    error: str | None = None
+    checks: list[CheckResult] = field(default_factory=list)
+    seconds: float = 0.0
+    cached: bool = False
+
+    @property
+    def score(self) -> float:
+        return float(sum(c.points for c in self.checks))
+
+    @property
+    def max_score(self) -> float:
+        return float(sum(c.max_points for c in self.checks))
+
+    @property
+    def full_marks(self) -> bool:
+        return self.status == "passed"
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "score": self.score,
+            "max_score": self.max_score,
+            "status": self.status,
+            "error": self.error,
+            "checks": [c.to_json() for c in self.checks],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict, docs: dict[str, str] | None = None) -> "ExerciseResult":
+        docs = docs or {}
+        checks = [CheckResult(**c, doc=docs.get(c["name"], "")) for c in data["checks"]]
+        return cls(id=data["id"], title=data["title"], status=data["status"], error=data["error"], checks=checks)
+
+
+def report_json(results: list[ExerciseResult]) -> dict:
+    return {
+        "version": REPORT_VERSION,
+        "score": float(sum(r.score for r in results)),
+        "max_score": float(sum(r.max_score for r in results)),
+        "exercises": [r.to_json() for r in results],
+    }
+
+
+# -- terminal -------------------------------------------------------------------------------
+
+
+def use_colour(stream=None) -> bool:
+    stream = stream or sys.stdout
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+class Painter:
+    CODES = {"green": "32", "red": "31", "yellow": "33", "bold": "1", "dim": "2", "cyan": "36"}
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+
+    def __call__(self, text: str, *styles: str) -> str:
+        if not self.enabled or not styles:
+            return text
+        codes = ";".join(self.CODES[s] for s in styles)
+        return f"\033[{codes}m{text}\033[0m"
+
+
+def fmt_points(x: float) -> str:
+    return f"{x:g}"
+
+
+MARKS = {"passed": "✓", "failed": "✗", "error": "!", "timeout": "⏱"}
+
+
+def render_exercise(result: ExerciseResult, paint: Painter, width: int = 16) -> str:
+    score = f"{fmt_points(result.score)}/{fmt_points(result.max_score)}"
+    colour = {"passed": "green", "missing": "dim"}.get(result.status, "red" if result.score == 0 else "yellow")
+    label = {"missing": "  (not found)", "error": "  (could not be graded)"}.get(result.status, "")
+    lines = [f"{paint(result.id.ljust(width), 'bold')} {score.rjust(7)}  {result.title}{paint(label, colour)}"]
+    lines[0] = lines[0].replace(score.rjust(7), paint(score.rjust(7), colour), 1)
+    if result.status == "missing":
+        return lines[0]
+    if result.error:
+        lines.append("    " + paint(result.error, "red"))
+    for check in result.checks:
+        if check.status == "passed":
+            continue
+        if result.error and check.message == result.error:
+            continue
+        mark = MARKS.get(check.status, "✗")
+        title = check.doc or check.name
+        lines.append(f"    {paint(mark, 'red')} {title} ({fmt_points(check.points)}/{fmt_points(check.max_points)})")
+        if check.message:
+            lines.append(f"      {check.message}")
+        if check.hint:
+            lines.append(f"      {paint('Hint:', 'cyan')} {check.hint}")
+    return "\n".join(lines)
+
+
+def render_summary(results: list[ExerciseResult], paint: Painter, root_label: str) -> str:
+    score = sum(r.score for r in results)
+    total = sum(r.max_score for r in results)
+    done = sum(1 for r in results if r.full_marks)
+    lines = ["", paint(f"Total: {fmt_points(score)}/{fmt_points(total)}", "bold") + f"  ({done} of {len(results)} exercises complete)"]
+    todo = next((r for r in results if not r.full_marks), None)
+    if todo is None:
+        lines.append(paint("Every exercise has full marks. Well done!", "green"))
+    else:
+        lines.append(f"Next: {todo.id}, {todo.title}. Read {root_label}/{todo.id}/README.md")
+    return "\n".join(lines)

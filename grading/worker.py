@@ -1,0 +1,291 @@
+"""Grade exercises, each in its own process, within time limits.
+
+Why a process per exercise: student code may call ``os._exit``, loop forever or leave
+modules behind; in its own process it can only ever spoil its own exercise. Why not a process
+per check: starting pytest costs about 0.4 s, so the checks of one exercise share one.
+
+Where ``fork`` exists the children are forked from this process after Flask, pytest,
+Hypothesis and the exercises' extensions are imported once, so a child starts in milliseconds.
+Elsewhere they are spawned (slower, same results).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import importlib.metadata
+import json
+import multiprocessing
+import multiprocessing.connection
+import os
+import signal
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grading.course import Exercise
+from grading.report import CheckResult, ExerciseResult
+
+CHECK_TIMEOUT = 5.0  # seconds per check, unless a check's @pytest.mark.timeout says otherwise
+MAX_RESTARTS = 5  # after a crash, the remaining checks get a fresh process this many times
+CLEAN_ENV_PREFIXES = ("FLASK_", "APP_ENV", "WERKZEUG_")
+
+_context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+
+
+def preload(exercises: list[Exercise]) -> None:
+    """Import what every child will need, once, before forking."""
+    import flask  # noqa: F401
+    import hypothesis  # noqa: F401
+    import pytest  # noqa: F401
+    import pytest_timeout  # noqa: F401
+
+    import grading.plugin  # noqa: F401
+
+    modules_of = importlib.metadata.packages_distributions()
+    dists: dict[str, list[str]] = {}
+    for module, names in modules_of.items():
+        for name in names:
+            dists.setdefault(_norm(name), []).append(module)
+    for exercise in exercises:
+        for requirement in exercise.requirements:
+            for module in dists.get(_norm(_req_name(requirement)), []):
+                with contextlib.suppress(Exception):
+                    importlib.import_module(module)
+
+
+def _norm(name: str) -> str:
+    return name.lower().replace("_", "-").replace(".", "-")
+
+
+def _req_name(requirement: str) -> str:
+    for sep in "[<>=!~; ":
+        requirement = requirement.split(sep, 1)[0]
+    return requirement
+
+
+# -- the child --------------------------------------------------------------------------------
+
+
+def _child(grader: str, root: str, results: str, skip: list[str], collect_only: bool, debug: bool) -> None:
+    """Runs in the exercise's own process: pytest on one grader module."""
+    if hasattr(os, "setsid"):
+        os.setsid()  # so the parent can end us and anything we start, together
+    if not debug:
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(devnull, fd)  # megabytes printed by student code go nowhere, fast
+    for key in list(os.environ):
+        if key.startswith(CLEAN_ENV_PREFIXES):
+            del os.environ[key]
+    os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
+    sys.dont_write_bytecode = True  # no __pycache__ appears in the student's folder
+    for name in [m for m in sys.modules if m.startswith(("test_", "conftest", "tests."))]:
+        del sys.modules[name]  # when forked from our own tests, their modules are not graders
+    import pytest
+
+    args = [
+        grader,
+        "-c", str(Path(grader).parent / "pytest.ini"),
+        "--rootdir", str(Path(grader).parent.parent),
+        "--exercise-root", root,
+        "--grading-results", results,
+        "--grading-skip", ",".join(skip),
+        "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
+    ]
+    if collect_only:
+        args.append("--collect-only")
+    code = pytest.main(args)
+    with open(results, "a", encoding="utf-8") as out:
+        out.write(json.dumps({"event": "done", "exit": int(code)}) + "\n")
+    sys.stdout.flush()
+    os._exit(0)
+
+
+def _kill(process) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError, OSError):
+        if hasattr(os, "killpg"):
+            os.killpg(process.pid, signal.SIGKILL)
+        else:
+            process.kill()
+    process.join(1)
+
+
+# -- the parent -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Job:
+    exercise: Exercise
+    root: Path
+    missing: bool
+    started: float = 0.0
+    restarts: int = 0
+    plan: list[dict] = field(default_factory=list)
+    results: dict[str, dict] = field(default_factory=dict)
+    crashed: list[str] = field(default_factory=list)
+    error: str | None = None
+    process: object = None
+    events_path: str = ""
+    done: bool = False
+
+
+def grade(
+    exercises: list[Exercise],
+    root: Path,
+    jobs: int | None = None,
+    on_result=None,
+    debug: bool = False,
+) -> list[ExerciseResult]:
+    """Grade ``exercises`` found under ``root``; call ``on_result`` as each one finishes."""
+    root = Path(root).resolve()
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    preload(exercises)
+    tmp = tempfile.mkdtemp(prefix="grading-")
+    pending = [_Job(e, root, missing=not (root / e.id).is_dir()) for e in exercises]
+    running: list[_Job] = []
+    finished: dict[str, ExerciseResult] = {}
+    try:
+        while pending or running:
+            while pending and len(running) < jobs:
+                job = pending.pop(0)
+                job.started = time.monotonic()
+                _start(job, tmp, debug)
+                running.append(job)
+            now = time.monotonic()
+            deadline = min(j.started + j.exercise.time_limit for j in running)
+            multiprocessing.connection.wait([j.process.sentinel for j in running], timeout=max(0.0, deadline - now))
+            for job in list(running):
+                over_time = time.monotonic() > job.started + job.exercise.time_limit
+                if job.process.is_alive() and not over_time:
+                    continue
+                if over_time and job.process.is_alive():
+                    _kill(job.process)
+                    job.error = (
+                        f"Grading took longer than {job.exercise.time_limit:g} s and was stopped: "
+                        "look for code that never finishes."
+                    )
+                job.process.join()
+                _read_events(job)
+                if job.error is None and _needs_restart(job):
+                    job.restarts += 1
+                    _start(job, tmp, debug)
+                    continue
+                running.remove(job)
+                result = _result(job)
+                finished[job.exercise.id] = result
+                if on_result:
+                    on_result(result)
+    finally:
+        for job in running:
+            _kill(job.process)
+        with contextlib.suppress(OSError):
+            for name in os.listdir(tmp):
+                os.unlink(os.path.join(tmp, name))
+            os.rmdir(tmp)
+    return [finished[e.id] for e in exercises]
+
+
+def _start(job: _Job, tmp: str, debug: bool) -> None:
+    job.events_path = os.path.join(tmp, f"{job.exercise.id}-{job.restarts}.jsonl")
+    skip = list(job.results) + job.crashed
+    job.process = _context.Process(
+        target=_child,
+        args=(str(job.exercise.grader), str(job.root), job.events_path, skip, job.missing, debug),
+        daemon=True,
+    )
+    job.process.start()
+
+
+def _read_events(job: _Job) -> None:
+    job.done = False
+    running_check = None
+    try:
+        with open(job.events_path, encoding="utf-8") as f:
+            lines = f.read().splitlines()
+    except FileNotFoundError:
+        lines = []
+    for line in lines:
+        try:
+            event = json.loads(line)
+        except ValueError:
+            continue
+        kind = event.get("event")
+        if kind == "plan" and not job.plan:
+            job.plan = event["checks"]
+        elif kind == "start":
+            running_check = event["name"]
+        elif kind == "result":
+            job.results[event["name"]] = event
+            running_check = None
+        elif kind == "done":
+            job.done = True
+            if event["exit"] in (2, 3, 4) and not job.results and not job.missing:
+                job.error = "The grader could not be loaded (pytest exit %d): tell your instructor." % event["exit"]
+    if not job.done and job.error is None:
+        if running_check and running_check not in job.crashed:
+            job.crashed.append(running_check)
+        elif not job.plan:
+            job.error = (
+                "The grading process ended before any check ran "
+                f"(exit code {job.process.exitcode}): tell your instructor."
+            )
+
+
+def _needs_restart(job: _Job) -> bool:
+    if job.done or not job.plan:
+        return False
+    left = [c for c in job.plan if c["name"] not in job.results and c["name"] not in job.crashed]
+    return bool(left) and job.restarts < MAX_RESTARTS
+
+
+def _result(job: _Job) -> ExerciseResult:
+    ex = job.exercise
+    checks = []
+    crash_message = (
+        "The grading process stopped during this check: your code ended Python "
+        "(os._exit, a crash, or a signal)."
+    )
+    for planned in job.plan:
+        name = planned["name"]
+        hint = ex.hint(name.split("[")[0])
+        got = job.results.get(name)
+        if job.missing:
+            status, points, message = "error", 0.0, f"{job.root.name}/{ex.id} was not found."
+        elif got:
+            status, points, message = got["status"], got["points"], got["message"]
+        elif name in job.crashed:
+            status, points, message = "error", 0.0, crash_message
+        else:
+            status, points = "error", 0.0
+            message = job.error or "Not run: the grading process stopped before this check."
+        checks.append(
+            CheckResult(
+                name=name,
+                points=float(points),
+                max_points=float(planned["points"]),
+                status=status,
+                message=message,
+                hint=None if status == "passed" else hint,
+                doc=planned["doc"],
+            )
+        )
+    result = ExerciseResult(id=ex.id, title=ex.title, status="failed", checks=checks)
+    result.seconds = time.monotonic() - job.started
+    if job.missing:
+        result.status = "missing"
+        result.error = f"{job.root.name}/{ex.id} was not found."
+    elif job.error:
+        result.status = "error"
+        result.error = job.error
+    elif checks and all(c.status in ("error", "timeout") for c in checks):
+        result.status = "error"
+        result.error = next((c.message for c in checks if c.message), "No check could run.")
+    elif result.max_score and result.score == result.max_score:
+        result.status = "passed"
+    elif not checks:
+        result.status = "error"
+        result.error = "The grader has no checks: tell your instructor."
+    return result

@@ -1,0 +1,98 @@
+"""Fixtures for our own tests: grade a solution, a starter, an alternative or a mutant.
+
+    def test_post_without_int_converter_loses_the_404_check(grade):
+        result = grade.mutant("02-routing", {"app.py": [("<int:post_id>", "<post_id>")]})
+        assert result.lost == {"post_with_text_id_is_404"}
+
+``grade.solution(id)``, ``grade.starter(id)``, ``grade.alternative(id, name)`` (the folder
+``tests/alternatives/<id>/<name>/``) and ``grade.mutant(id, edits)`` (the reference solution with
+text replacements, each of which must apply) all return a :class:`Graded`.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from grading.course import COURSE_DIR, load_course
+from grading.report import ExerciseResult
+from grading.worker import grade as run_grading
+
+TESTS_DIR = Path(__file__).resolve().parent
+ALTERNATIVES = TESTS_DIR / "alternatives"
+EXERCISES = {e.id: e for e in load_course(COURSE_DIR)}
+
+
+@dataclass
+class Graded:
+    """One exercise's result, with the shortcuts tests need."""
+
+    result: ExerciseResult
+
+    @property
+    def full(self) -> bool:
+        return self.result.status == "passed"
+
+    @property
+    def lost(self) -> set[str]:
+        """The checks that did not get their points."""
+        return {c.name for c in self.result.checks if c.points < c.max_points}
+
+    @property
+    def score(self) -> float:
+        return self.result.score
+
+    def check(self, name: str):
+        return next(c for c in self.result.checks if c.name == name)
+
+    def explain(self) -> str:
+        lines = [f"{self.result.id}: {self.result.status} {self.result.score}/{self.result.max_score} {self.result.error or ''}"]
+        lines += [f"  {c.name}: {c.status} {c.message}" for c in self.result.checks if c.status != "passed"]
+        return "\n".join(lines)
+
+
+class Grader:
+    def __init__(self, tmp_path_factory):
+        self.tmp = tmp_path_factory
+
+    def tree(self, exercise_id: str, source: Path) -> Path:
+        root = self.tmp.mktemp("root")
+        shutil.copytree(source, root / exercise_id, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        return root
+
+    def root(self, root: Path, exercise_id: str) -> Graded:
+        [result] = run_grading([EXERCISES[exercise_id]], root, jobs=1)
+        return Graded(result)
+
+    def folder(self, exercise_id: str, source: Path) -> Graded:
+        return self.root(self.tree(exercise_id, source), exercise_id)
+
+    def solution(self, exercise_id: str) -> Graded:
+        return self.folder(exercise_id, COURSE_DIR / "solutions" / exercise_id)
+
+    def starter(self, exercise_id: str) -> Graded:
+        return self.folder(exercise_id, COURSE_DIR / "exercises" / exercise_id)
+
+    def alternative(self, exercise_id: str, name: str) -> Graded:
+        return self.folder(exercise_id, ALTERNATIVES / exercise_id / name)
+
+    def mutant(self, exercise_id: str, edits: dict[str, list[tuple[str, str]]]) -> Graded:
+        """The reference solution with each ``(old, new)`` replacement applied once."""
+        root = self.tree(exercise_id, COURSE_DIR / "solutions" / exercise_id)
+        for file, replacements in edits.items():
+            path = root / exercise_id / file
+            text = path.read_text(encoding="utf-8")
+            for old, new in replacements:
+                assert old in text, f"the mutation {old!r} does not apply to solutions/{exercise_id}/{file}"
+                text = text.replace(old, new, 1)
+            path.write_text(text, encoding="utf-8")
+        return self.root(root, exercise_id)
+
+
+@pytest.fixture
+def grade(tmp_path_factory) -> Grader:
+    """Grade solutions, starters, alternatives and mutants of an exercise with the real engine."""
+    return Grader(tmp_path_factory)
