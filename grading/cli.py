@@ -33,8 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    exercises = load_course(course_dir)
     try:
+        exercises = load_course(course_dir)
         chosen = select(exercises, args.exercises)
     except UsageError as exc:
         parser.print_usage(sys.stderr)

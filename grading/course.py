@@ -16,6 +16,10 @@ class UsageError(Exception):
     """A command line that asks for something that does not exist (exit status 2)."""
 
 
+class CourseError(UsageError):
+    """An ``exercise.yaml`` that cannot be read: the course itself needs fixing."""
+
+
 @dataclass(frozen=True)
 class Exercise:
     """One exercise: its metadata from ``exercise.yaml`` and where its grader lives."""
@@ -57,10 +61,18 @@ def exercise_id_for_grader(path: str | Path) -> str:
 
 
 def load_exercise(meta_dir: Path, course_dir: Path = COURSE_DIR) -> Exercise:
-    data = yaml.safe_load((meta_dir / "exercise.yaml").read_text(encoding="utf-8")) or {}
+    where = f"exercises/{meta_dir.name}/exercise.yaml"
+    try:
+        data = yaml.safe_load((meta_dir / "exercise.yaml").read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f" (line {mark.line + 1})" if mark else ""
+        raise CourseError(f"{where} is not valid YAML{line}: {getattr(exc, 'problem', exc)}") from None
     ex_id = meta_dir.name
     if not ID_PATTERN.match(ex_id):
-        raise ValueError(f"{meta_dir}: exercise folders are named NN-slug")
+        raise CourseError(f"exercises/{ex_id}: exercise folders are named NN-slug, like 02-routing")
+    if not isinstance(data, dict) or "title" not in data:
+        raise CourseError(f"{where} needs at least a title")
     return Exercise(
         id=ex_id,
         title=str(data["title"]),

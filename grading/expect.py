@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import html
 import json as _json
+import re
 from typing import Any
+
+from markupsafe import escape
 
 from grading.student import describe_exception, student_frame
 
@@ -31,6 +34,14 @@ def show(value: Any, limit: int = 160) -> str:
     """A short, quoted rendering of a value for a message."""
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 5] + "…" + text[-4:]
+
+
+def describe_body(body: str) -> str:
+    """A body as a student would recognise it: HTML pages by their title, the rest quoted."""
+    title = re.search(r"<title>(.*?)</title>", body, re.S | re.I)
+    if title and body.lstrip().lower().startswith(("<!doctype html", "<html")):
+        return f"an HTML page titled {show(title.group(1).strip())}"
+    return show(body)
 
 
 def request_of(response) -> str:
@@ -72,7 +83,7 @@ def text(response, expected: str, status_code: int | None = 200) -> None:
     body = body_of(response)
     if body != expected:
         raise CheckFailed(
-            f"{request_of(response)} returned the body {show(body)}, expected {show(expected)}."
+            f"{request_of(response)} returned the body {describe_body(body)}, expected {show(expected)}."
         )
 
 
@@ -86,8 +97,8 @@ def escaped_text(response, expected: str, status_code: int | None = 200) -> None
     body = body_of(response)
     if html.unescape(body) != expected or "<" in body.replace("<!", ""):
         raise CheckFailed(
-            f"{request_of(response)} returned {show(body)}, expected {show(expected)} with its "
-            "markup escaped (no raw <, & written &amp;)."
+            f"{request_of(response)} returned {describe_body(body)}, expected {show(str(escape(expected)))}: "
+            "user input must be HTML-escaped (no raw <, and & written &amp;)."
         )
 
 
@@ -98,7 +109,7 @@ def contains(response, fragment: str, status_code: int | None = 200) -> None:
     body = body_of(response)
     if fragment not in body:
         raise CheckFailed(
-            f"{request_of(response)} returned {show(body)}, which does not contain {show(fragment)}."
+            f"{request_of(response)} returned {describe_body(body)}, which does not contain {show(fragment)}."
         )
 
 
@@ -108,8 +119,9 @@ def json(response, expected: Any = ..., status_code: int | tuple[int, ...] | Non
         status(response, status_code)
     if not response.is_json:
         raise CheckFailed(
-            f"{request_of(response)} returned Content-Type {response.content_type!r} and "
-            f"{show(body_of(response))}, expected JSON (return a dict or use jsonify)."
+            f"{request_of(response)} returned {response.status_code} with Content-Type "
+            f"{response.content_type!r}: {describe_body(body_of(response))}, expected JSON "
+            "(return a dict or use jsonify)." + _why_500(response)
         )
     try:
         data = _json.loads(response.get_data(as_text=True))

@@ -18,6 +18,7 @@ import json
 import multiprocessing
 import multiprocessing.connection
 import os
+import shutil
 import signal
 import sys
 import tempfile
@@ -42,7 +43,14 @@ def preload(exercises: list[Exercise]) -> None:
     import pytest  # noqa: F401
     import pytest_timeout  # noqa: F401
 
+    import _hypothesis_pytestplugin  # noqa: F401
+    from _pytest.config import default_plugins
+
     import grading.plugin  # noqa: F401
+
+    for name in default_plugins:  # pytest imports these lazily on every start otherwise
+        with contextlib.suppress(ImportError):
+            importlib.import_module(f"_pytest.{name}")
 
     modules_of = importlib.metadata.packages_distributions()
     dists: dict[str, list[str]] = {}
@@ -69,7 +77,7 @@ def _req_name(requirement: str) -> str:
 # -- the child --------------------------------------------------------------------------------
 
 
-def _child(grader: str, root: str, results: str, skip: list[str], collect_only: bool, debug: bool) -> None:
+def _child(grader: str, root: str, results: str, skip: list[str], collect_only: bool, debug: bool) -> None:  # noqa: PLR0913
     """Runs in the exercise's own process: pytest on one grader module."""
     if hasattr(os, "setsid"):
         os.setsid()  # so the parent can end us and anything we start, together
@@ -77,10 +85,12 @@ def _child(grader: str, root: str, results: str, skip: list[str], collect_only: 
         devnull = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
             os.dup2(devnull, fd)  # megabytes printed by student code go nowhere, fast
+        sys.stdout = sys.stderr = open(os.devnull, "w")  # also when forked from a captured pytest
     for key in list(os.environ):
         if key.startswith(CLEAN_ENV_PREFIXES):
             del os.environ[key]
     os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # only our plugins, not whatever is installed
     sys.dont_write_bytecode = True  # no __pycache__ appears in the student's folder
     for name in [m for m in sys.modules if m.startswith(("test_", "conftest", "tests."))]:
         del sys.modules[name]  # when forked from our own tests, their modules are not graders
@@ -92,8 +102,9 @@ def _child(grader: str, root: str, results: str, skip: list[str], collect_only: 
         "--rootdir", str(Path(grader).parent.parent),
         "--exercise-root", root,
         "--grading-results", results,
+        "--basetemp", results + ".tmp",  # a fresh folder: no scan of old pytest temp folders
         "--grading-skip", ",".join(skip),
-        "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
+        "-q", "-p", "no:cacheprovider", "-p", "pytest_timeout", "-p", "_hypothesis_pytestplugin",
     ]
     if collect_only:
         args.append("--collect-only")
@@ -181,10 +192,7 @@ def grade(
     finally:
         for job in running:
             _kill(job.process)
-        with contextlib.suppress(OSError):
-            for name in os.listdir(tmp):
-                os.unlink(os.path.join(tmp, name))
-            os.rmdir(tmp)
+        shutil.rmtree(tmp, ignore_errors=True)
     return [finished[e.id] for e in exercises]
 
 

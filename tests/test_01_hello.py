@@ -1,10 +1,6 @@
 """The 01-hello grader: what it accepts and what it refuses."""
 
 
-def test_solution_gets_full_marks(grade):
-    assert grade.solution("01-hello").full
-
-
 def test_empty_starter_gets_zero(grade):
     assert grade.starter("01-hello").score == 0
 
@@ -28,11 +24,3 @@ def test_wrong_greeting_loses_the_hello_check(grade):
     result = grade.mutant("01-hello", {"app.py": [('"Hello, Flask!"', '"Hello Flask"')]})
     assert result.lost == {"index_says_hello"}
     assert "expected 'Hello, Flask!'" in result.check("index_says_hello").message
-
-
-def test_factory_style_with_module_level_app_gets_full_marks(grade):
-    assert grade.alternative("01-hello", "factory").full
-
-
-def test_methodview_style_gets_full_marks(grade):
-    assert grade.alternative("01-hello", "methodview").full

@@ -1,0 +1,43 @@
+"""The 04-responses grader: what it accepts and what it refuses."""
+
+
+def test_starter_gets_zero(grade):
+    assert grade.starter("04-responses").score == 0
+
+
+def test_temporary_redirect_loses_the_redirect_check(grade):
+    result = grade.mutant("04-responses", {"app.py": [('redirect(url_for("new"), code=301)', 'redirect(url_for("new"))')]})
+    assert result.lost == {"old_redirects_permanently_to_new"}
+    assert result.check("old_redirects_permanently_to_new").message == "GET /old returned 302, expected 301."
+
+
+def test_html_404_page_loses_the_json_404_check(grade):
+    result = grade.mutant("04-responses", {"app.py": [('return {"error": "not found", "path": request.path}, 404',
+                                                       'return "<h1>Not found</h1>", 404')]})
+    assert result.lost == {"unknown_path_is_json_404"}
+
+
+def test_404_handler_answering_200_loses_the_404_check(grade):
+    result = grade.mutant("04-responses", {"app.py": [('"path": request.path}, 404', '"path": request.path}')]})
+    assert result.lost == {"unknown_path_is_json_404"}
+
+
+def test_missing_500_handler_loses_the_crash_check(grade):
+    result = grade.mutant("04-responses", {"app.py": [("@app.errorhandler(500)\n", "")]})
+    assert result.lost == {"crash_is_json_500"}
+    assert "RuntimeError: boom" in result.check("crash_is_json_500").message
+
+
+def test_html_download_loses_the_download_check(grade):
+    result = grade.mutant("04-responses", {"app.py": [('response.mimetype = "text/plain"', 'response.mimetype = "text/html"')]})
+    assert result.lost == {"download_is_a_text_attachment"}
+
+
+def test_accepting_any_theme_loses_the_400_check(grade):
+    result = grade.mutant("04-responses", {"app.py": [("if name not in THEMES:\n        abort(400)\n    ", "")]})
+    assert result.lost == {"unknown_theme_is_400"}
+
+
+def test_no_default_theme_loses_the_theme_check(grade):
+    result = grade.mutant("04-responses", {"app.py": [('request.cookies.get("theme", "light")', 'request.cookies.get("theme", "")')]})
+    assert result.lost == {"theme_reads_the_cookie"}
