@@ -58,7 +58,7 @@ def pytest_configure(config):
 
 
 def _configure_hypothesis():
-    from hypothesis import HealthCheck, settings
+    from hypothesis import HealthCheck, Phase, settings
     from hypothesis.configuration import set_hypothesis_home_dir
 
     set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "flask-exercises-hypothesis")
@@ -67,6 +67,7 @@ def _configure_hypothesis():
         database=None,  # nothing is written next to the student's code
         derandomize=True,  # the same code always gets the same score
         max_examples=40,
+        phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],  # no slow 'explain' phase
         deadline=None,
         print_blob=False,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
