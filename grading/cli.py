@@ -48,7 +48,8 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
     paint = Painter(use_colour())
     shown_root = _shown(root)
     print(f"Grading {len(chosen)} exercise{'s' * (len(chosen) != 1)} in {shown_root}/", flush=True)
-    cache = None if args.no_cache or os.environ.get("GRADING_NO_CACHE") else ResultCache(course_dir / ".grading-cache")
+    cache_dir = Path(os.environ.get("GRADING_CACHE_DIR") or course_dir / ".grading-cache")
+    cache = None if args.no_cache or os.environ.get("GRADING_NO_CACHE") else ResultCache(cache_dir)
 
     results = {}
     todo = []
