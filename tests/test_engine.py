@@ -1,0 +1,218 @@
+"""The engine as a student runs it: `python -m grading` in a real subprocess.
+
+Each hostile 01-hello below is graded next to the reference 02-routing, which must keep its
+full marks: one exercise's misbehaviour never leaks into another's grade.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from grading.course import COURSE_DIR
+
+SOLUTIONS = COURSE_DIR / "solutions"
+HELLO = (SOLUTIONS / "01-hello" / "app.py").read_text(encoding="utf-8")
+
+
+def _tree_digest(root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+class Run:
+    """One finished `python -m grading` run: exit code, output, and the JSON report."""
+
+    def __init__(self, proc: subprocess.CompletedProcess, report: dict | None, seconds: float):
+        self.code = proc.returncode
+        self.out = proc.stdout
+        self.err = proc.stderr
+        self.report = report
+        self.seconds = seconds
+
+    def exercise(self, exercise_id: str) -> dict:
+        return next(e for e in self.report["exercises"] if e["id"] == exercise_id)
+
+    def check(self, exercise_id: str, name: str) -> dict:
+        return next(c for c in self.exercise(exercise_id)["checks"] if c["name"] == name)
+
+
+@pytest.fixture
+def grade_cli(tmp_path):
+    """Run the grading command on a tree; return a :class:`Run`."""
+
+    def run(root: Path, *args: str, timeout: float = 120) -> Run:
+        report_path = tmp_path / "report.json"
+        report_path.unlink(missing_ok=True)
+        cmd = [sys.executable, "-m", "grading", "--no-cache", "--root", str(root), "--json", str(report_path), *args]
+        start = time.monotonic()
+        proc = subprocess.run(cmd, cwd=COURSE_DIR, capture_output=True, text=True, timeout=timeout)
+        seconds = time.monotonic() - start
+        report = json.loads(report_path.read_text()) if report_path.exists() else None
+        return Run(proc, report, seconds)
+
+    return run
+
+
+@pytest.fixture
+def hostile_root(tmp_path):
+    """A tree with the reference 02-routing and an 01-hello whose app.py is given."""
+
+    def make(app_py: str) -> Path:
+        root = tmp_path / "student"
+        shutil.copytree(SOLUTIONS / "02-routing", root / "02-routing")
+        (root / "01-hello").mkdir(parents=True)
+        (root / "01-hello" / "app.py").write_text(app_py, encoding="utf-8")
+        return root
+
+    return make
+
+
+HOSTILE = {
+    "syntax_error": ("def index(:\n", "error", "syntax error on line 1"),
+    "exception_at_import": ("import flask\nraise RuntimeError('kaboom')\n", "error", "kaboom"),
+    "sys_exit_at_import": ("import sys\nsys.exit(3)\n", "error", "sys.exit"),
+    "os_exit_at_import": ("import os\nos._exit(0)\n", "error", "stopped"),
+    "endless_loop_at_import": ("while True:\n    pass\n", "error", "time"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_hostile_import_gives_zero_and_leaves_others_graded(grade_cli, hostile_root, case):
+    """Each way app.py can blow up at import zeroes 01-hello with a reason, and only 01-hello."""
+    source, status, reason = HOSTILE[case]
+    root = hostile_root(source)
+    before = _tree_digest(root)
+
+    run = grade_cli(root, "01", "02")
+
+    assert run.code == 1, run.out + run.err
+    hello = run.exercise("01-hello")
+    assert hello["status"] == status, hello
+    assert hello["score"] == 0
+    assert reason.lower() in (hello["error"] or "").lower(), hello["error"]
+    assert reason.lower() in run.out.lower()
+    assert "Traceback" not in run.out
+    routing = run.exercise("02-routing")
+    assert routing["status"] == "passed" and routing["score"] == routing["max_score"], routing
+    assert _tree_digest(root) == before, "grading modified the student's files"
+    assert run.seconds < 60
+
+
+def test_endless_loop_in_a_view_times_out_that_check_only(grade_cli, hostile_root):
+    root = hostile_root(HELLO.replace('return "Hello, Flask!"', "while True:\n        pass"))
+
+    run = grade_cli(root, "01", "02")
+
+    hello = run.exercise("01-hello")
+    assert run.check("01-hello", "index_says_hello")["status"] == "timeout"
+    assert "GET /" in run.check("01-hello", "index_says_hello")["message"]
+    assert {c["name"] for c in hello["checks"] if c["status"] != "passed"} == {"index_says_hello"}
+    assert run.exercise("02-routing")["status"] == "passed"
+
+
+def test_megabytes_printed_do_not_reach_the_report(grade_cli, hostile_root):
+    noisy = "print('x' * 10_000_000)\n" + HELLO.replace(
+        'return "Hello, Flask!"', 'print("y" * 1_000_000)\n    return "Hello, Flask!"'
+    )
+    run = grade_cli(hostile_root(noisy), "01", "02")
+
+    assert run.code == 0, run.out
+    assert run.exercise("01-hello")["status"] == "passed"
+    assert len(run.out) < 5_000
+
+
+def test_server_started_at_import_never_listens(grade_cli, hostile_root):
+    """app.run() at import is intercepted: the import check fails, nothing blocks."""
+    source = HELLO.replace('if __name__ == "__main__":\n    app.run(debug=True)', "app.run(port=5000)")
+    assert source != HELLO
+    run = grade_cli(hostile_root(source), "01", "02")
+
+    failed = {c["name"] for c in run.exercise("01-hello")["checks"] if c["status"] != "passed"}
+    assert failed == {"import_does_not_start_server"}
+    assert "app.run()" in run.check("01-hello", "import_does_not_start_server")["message"]
+
+
+def test_solutions_get_full_marks_and_exit_zero(grade_cli):
+    run = grade_cli(SOLUTIONS, "01", "02-routing")
+
+    assert run.code == 0, run.out
+    assert [e["id"] for e in run.report["exercises"]] == ["01-hello", "02-routing"]
+    assert run.report["score"] == run.report["max_score"] > 0
+    assert "Total:" in run.out
+
+
+def test_json_report_has_exactly_the_documented_shape(grade_cli, hostile_root):
+    run = grade_cli(hostile_root(HELLO.replace("Hello, Flask!", "Hi")), "01", "02")
+    report = run.report
+
+    assert set(report) >= {"version", "score", "max_score", "exercises"}
+    assert report["version"] == 1
+    assert report["score"] == sum(e["score"] for e in report["exercises"])
+    assert report["max_score"] == sum(e["max_score"] for e in report["exercises"])
+    for exercise in report["exercises"]:
+        assert set(exercise) == {"id", "title", "score", "max_score", "status", "error", "checks"}
+        assert exercise["status"] in {"passed", "failed", "error", "missing"}
+        assert exercise["max_score"] == sum(c["max_points"] for c in exercise["checks"])
+        for check in exercise["checks"]:
+            assert set(check) == {"name", "points", "max_points", "status", "message", "hint"}
+            assert check["status"] in {"passed", "failed", "error", "timeout"}
+            assert isinstance(check["points"], float) and isinstance(check["max_points"], float)
+    failed = run.check("01-hello", "index_says_hello")
+    assert failed["points"] == 0.0
+    assert "Hello, Flask!" in failed["message"] and "Hi" in failed["message"]
+    assert failed["hint"]
+
+
+def test_absent_exercise_is_missing(grade_cli, tmp_path):
+    root = tmp_path / "partial"
+    shutil.copytree(SOLUTIONS / "01-hello", root / "01-hello")
+
+    run = grade_cli(root, "01", "02")
+
+    assert run.code == 1
+    missing = run.exercise("02-routing")
+    assert missing["status"] == "missing" and missing["score"] == 0 and missing["max_score"] > 0
+    assert run.exercise("01-hello")["status"] == "passed"
+
+
+def test_unknown_exercise_is_a_usage_error_listing_valid_ids(grade_cli):
+    run = grade_cli(SOLUTIONS, "99-nope")
+
+    assert run.code == 2
+    assert "99-nope" in run.err and "01-hello" in run.err
+    assert run.report is None
+
+
+def test_warm_run_uses_the_cache_and_agrees(tmp_path):
+    """A second run on unchanged files answers from .grading-cache with the same report."""
+    root = tmp_path / "student"
+    shutil.copytree(SOLUTIONS / "01-hello", root / "01-hello")
+    env_cache = tmp_path / "course"
+    reports = []
+    for _ in range(2):
+        report = tmp_path / f"report{len(reports)}.json"
+        cmd = [sys.executable, "-m", "grading", "--root", str(root), "--json", str(report), "01"]
+        subprocess.run(cmd, cwd=COURSE_DIR, capture_output=True, check=True, timeout=120,
+                       env=_env_with_cache_dir(env_cache))
+        reports.append(json.loads(report.read_text()))
+    assert reports[0] == reports[1]
+    assert any(env_cache.rglob("*")), "nothing was cached"
+
+
+def _env_with_cache_dir(path: Path) -> dict[str, str]:
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "GRADING_NO_CACHE"}
+    env["GRADING_CACHE_DIR"] = str(path)
+    return env
