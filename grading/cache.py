@@ -42,6 +42,7 @@ def key(exercise: Exercise, root: Path) -> str:
     for path in (exercise.grader, exercise.grader.parent / "pytest.ini", exercise.meta_dir / "exercise.yaml",
                  course / "requirements" / "grading.txt"):
         h.update(path.read_bytes() if path.exists() else b"<absent>")
+    _hash_tree(h, exercise.grader.parent / "data" / exercise.id)  # apps a grader runs tests against
     _hash_tree(h, root / exercise.id)
     return h.hexdigest()
 
