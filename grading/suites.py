@@ -25,8 +25,10 @@ How it keeps the grader safe and the result fair:
 - Time limits: pytest-timeout fails a test after ``test_timeout`` seconds; a run still going after
   ``run_timeout`` is killed; after ``time_limit`` the whole process group is killed and the runs
   not finished are reported as such.
-- Hypothesis runs derandomized, without database, deadline or shrinking (unless the suite's own
-  settings say otherwise): the same suite always gets the same result, fast, on any machine.
+- Hypothesis runs derandomized (its home folder, with the Unicode tables st.text() needs, is the
+  one the graders use, in the system's temporary folder), with 50 examples a test and without database, deadline or
+  shrinking (unless the suite's own settings say otherwise): the same suite always gets the same
+  result, fast, on any machine.
 - pytest runs with ``-x``: one failing test is all a grader needs to know.
 """
 
@@ -135,7 +137,7 @@ def run_suites(  # noqa: PLR0913
             "jobs": max(1, jobs or os.cpu_count() or 1),
             "run_timeout": run_timeout,
             "test_timeout": test_timeout,
-            "hypothesis_home": str(base / ".hypothesis"),
+            "hypothesis_home": str(Path(tempfile.gettempdir()) / "flask-exercises-hypothesis"),
         }
         spec_path = base / "spec.json"
         spec_path.write_text(json.dumps(spec), encoding="utf-8")
@@ -245,11 +247,15 @@ def _preload(hypothesis_home: str) -> None:
             database=None,
             derandomize=True,
             deadline=None,
+            max_examples=50,
             print_blob=False,
             phases=[Phase.explicit, Phase.reuse, Phase.generate],
             suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
         )
         settings.load_profile("graded-suite")
+        from hypothesis.internal import charmap
+
+        charmap.charmap()  # st.text() needs it: built (or read from the home folder) once, not per run
 
 
 def _load(run: dict) -> SuiteRun:

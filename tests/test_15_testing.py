@@ -1,0 +1,224 @@
+"""The 15-testing grader: a suite scores by the broken apps it catches, never by the app it ships.
+
+Also tests grading/suites.py directly (time limits, crashes, isolation), with tiny suites.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from grading.course import COURSE_DIR
+from grading.suites import run_suites
+
+EXERCISE = "15-testing"
+DATA = COURSE_DIR / "graders" / "data" / EXERCISE
+VARIANTS = set(yaml.safe_load((DATA / "variants.yaml").read_text(encoding="utf-8")))
+ALL_CHECKS = {f"catches_{name}" for name in VARIANTS}
+GIVEN = (DATA / "app.py").read_text(encoding="utf-8")
+
+
+def grade_suite(grade, tmp_path, files: dict[str, str]):
+    """Grade an exercise folder holding only the given files (e.g. tests/test_app.py)."""
+    folder = tmp_path / "suite"
+    for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+    return grade.folder(EXERCISE, folder)
+
+
+# -- the course's own files ---------------------------------------------------------------
+
+
+def test_the_grader_keeps_a_pristine_copy_of_the_given_app():
+    given = DATA / "app.py"
+    assert filecmp.cmp(given, COURSE_DIR / "exercises" / EXERCISE / "app.py", shallow=False)
+    assert filecmp.cmp(given, COURSE_DIR / "solutions" / EXERCISE / "app.py", shallow=False)
+
+
+def test_every_variant_has_its_check_and_hint():
+    grader = (COURSE_DIR / "graders" / "test_15_testing.py").read_text(encoding="utf-8")
+    hints = yaml.safe_load((COURSE_DIR / "exercises" / EXERCISE / "exercise.yaml").read_text())["hints"]
+    assert set(hints) == ALL_CHECKS
+    for name in VARIANTS:
+        assert f'def test_catches_{name}(runs):\n    """' in grader
+        assert f'expect_caught(runs, "{name}")' in grader
+
+
+# -- correct suites -----------------------------------------------------------------------
+
+
+def test_reference_suite_gets_full_marks(grade):
+    result = grade.solution(EXERCISE)
+    assert result.full, result.explain()
+    assert result.score == len(VARIANTS)
+
+
+def test_starter_runs_no_test_and_scores_zero(grade):
+    result = grade.starter(EXERCISE)
+    assert result.score == 0
+    assert result.lost == ALL_CHECKS
+    assert "no test ran" in result.check("catches_create_answering_200").message
+
+
+@pytest.mark.parametrize("style", ["classes", "conftest_fixtures", "unittest_style", "hypothesis"])
+def test_suites_in_other_styles_get_full_marks(grade, style):
+    result = grade.alternative(EXERCISE, style)
+    assert result.full, result.explain()
+
+
+def test_the_students_app_py_is_never_tested(grade):
+    """A broken app.py next to the reference tests changes nothing: the grader uses its own apps."""
+    result = grade.mutant(EXERCISE, {"app.py": [("}, 201", "}, 200"), ("next_id = count(1)", "next_id = count(5)")]})
+    assert result.full, result.explain()
+
+
+# -- wrong suites -------------------------------------------------------------------------
+
+
+def test_suite_that_asserts_nothing_scores_zero(grade, tmp_path):
+    result = grade_suite(grade, tmp_path, {"tests/test_app.py": (
+        "from app import create_app\n\n\n"
+        "def test_every_request():\n"
+        "    client = create_app({'TESTING': True}).test_client()\n"
+        "    client.post('/notes', json={'text': ' x '})\n"
+        "    client.post('/notes', json={'text': 42})\n"
+        "    client.get('/notes/1'), client.get('/notes/9'), client.get('/notes?q=X')\n"
+        "    client.delete('/notes/1'), client.delete('/notes/1')\n"
+    )})
+    assert result.score == 0
+    assert result.lost == ALL_CHECKS
+    message = result.check("catches_create_answering_200").message
+    assert message.startswith("All 1 tests passed on an app where POST /notes answers 200 instead of 201"), message
+
+
+def test_suite_failing_on_the_given_app_scores_zero_and_names_the_test(grade):
+    result = grade.mutant(EXERCISE, {"tests/test_app.py": [("    assert [add(client, text)[\"id\"] for text in (\"a\", \"b\", \"c\")] == [1, 2, 3]",
+                                                           "    assert [add(client, text)[\"id\"] for text in (\"a\", \"b\", \"c\")] == [0, 1, 2]")]})
+    assert result.score == 0
+    assert result.lost == ALL_CHECKS
+    message = result.check("catches_newest_first").message
+    assert "given app" in message
+    assert "tests/test_app.py::test_ids_start_at_1_and_count_up failed" in message
+    assert "[1, 2, 3] == [0, 1, 2]" in message
+
+
+def test_suite_testing_how_app_py_is_written_fails_on_the_rewrite(grade):
+    extra = (
+        "\n\ndef test_view_names():\n"
+        "    assert 'create_note' in create_app().view_functions\n"
+    )
+    result = grade.mutant(EXERCISE, {"tests/test_app.py": [("import pytest\n", "import pytest\n" + extra)]})
+    assert result.score == 0
+    message = result.check("catches_store_shared_between_apps").message
+    assert "a rewrite of the given app" in message
+    assert "test_view_names failed" in message
+
+
+def test_suite_that_cannot_be_imported_scores_zero(grade, tmp_path):
+    result = grade_suite(grade, tmp_path, {"tests/test_app.py": "from app import make_app\n\ndef test_x():\n    assert make_app\n"})
+    assert result.score == 0
+    message = result.check("catches_ids_starting_at_0").message
+    assert "tests/test_app.py could not be collected" in message and "make_app" in message
+
+
+def test_suite_without_the_case_test_loses_only_the_case_check(grade):
+    result = grade.mutant(EXERCISE, {"tests/test_app.py": [("def test_search_ignores_case(", "def search_ignores_case(")]})
+    assert result.lost == {"catches_search_case_sensitive"}, result.explain()
+    message = result.check("catches_search_case_sensitive").message
+    assert "matches case-sensitively" in message and "expected at least one test to fail" in message
+
+
+def test_suite_without_search_tests_loses_the_search_checks(grade):
+    result = grade.mutant(EXERCISE, {"tests/test_app.py": [
+        ("def test_search_keeps_notes_containing_the_word(", "def search_keeps_notes_containing_the_word("),
+        ("def test_search_ignores_case(", "def search_ignores_case("),
+        ("def test_search_without_match_is_empty(", "def search_without_match_is_empty("),
+    ]})
+    assert result.lost == {"catches_search_ignored", "catches_search_case_sensitive", "catches_search_whole_text"}
+
+
+def test_suite_without_boundary_test_loses_the_off_by_one_check(grade):
+    result = grade.mutant(EXERCISE, {"tests/test_app.py": [("def test_200_characters_is_not_too_long(", "def _200_characters(")]})
+    assert result.lost == {"catches_text_of_200_refused"}
+
+
+def test_suite_sharing_one_app_misses_the_shared_store(grade, tmp_path):
+    """Tests that all use one app never see a second one: each check counts on its own."""
+    result = grade_suite(grade, tmp_path, {"tests/test_app.py": (
+        "import pytest\nfrom app import create_app\n\n"
+        "client = create_app({'TESTING': True}).test_client()\n\n\n"
+        "@pytest.mark.parametrize('body', [{'text': 42}, {'text': '   '}, {'text': 'x' * 201}])\n"
+        "def test_bad_text_is_400(body):\n"
+        "    response = client.post('/notes', json=body)\n"
+        "    assert response.status_code == 400\n"
+        "    assert 'error' in response.get_json()\n\n\n"
+        "def test_new_note_is_listed():\n"
+        "    response = client.post('/notes', json={'text': 'Buy milk'})\n"
+        "    assert response.status_code == 201\n"
+        "    assert response.get_json() in client.get('/notes').get_json()\n"
+    )})
+    caught = {"create_answering_200", "non_string_text_accepted", "blank_text_accepted", "long_text_accepted"}
+    assert result.lost == ALL_CHECKS - {f"catches_{name}" for name in caught}, result.explain()
+
+
+# -- grading/suites.py --------------------------------------------------------------------
+
+
+def write_suite(folder: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_run_suites_uses_the_graders_app_and_a_clean_env(tmp_path, monkeypatch):
+    monkeypatch.setenv("FLASK_DEBUG", "1")
+    monkeypatch.setenv("PYTEST_ADDOPTS", "--collect-only")
+    student = write_suite(tmp_path, {
+        "app.py": "WHO = 'student root'\n",
+        "tests/app.py": "WHO = 'student tests'\n",
+        "tests/test_x.py": (
+            "import os\nfrom app import WHO\n\n"
+            "def test_app_is_the_graders():\n    assert WHO == 'grader'\n\n"
+            "def test_env_is_clean():\n    assert 'FLASK_DEBUG' not in os.environ\n\n"
+            "def test_writes_land_in_the_copy():\n"
+            "    open('app.py', 'w').write('WHO = 1')\n"
+        ),
+    })
+    runs = run_suites(student, {"one": "WHO = 'grader'\n", "two": "WHO = 'grader'\n"}, gate=["one"], time_limit=30)
+    assert runs["one"].clean, runs["one"].problem()
+    assert runs["two"].clean, runs["two"].problem()
+    assert len(runs["two"].passed) == 3
+    assert (student / "app.py").read_text() == "WHO = 'student root'\n"
+
+
+def test_run_suites_skips_the_rest_when_the_gate_fails(tmp_path):
+    student = write_suite(tmp_path, {"tests/test_x.py": "from app import OK\n\ndef test_ok():\n    assert OK\n"})
+    runs = run_suites(student, {"good": "OK = False\n", "other": "OK = True\n"}, gate=["good"])
+    assert runs["good"].caught and not runs["good"].clean
+    assert runs["good"].problem().startswith("tests/test_x.py::test_ok failed: assert False")
+    assert runs["other"].status == "skipped"
+
+
+def test_run_suites_limits_time_and_survives_crashes(tmp_path):
+    student = write_suite(tmp_path, {"tests/test_x.py": (
+        "import os, time\nfrom app import MODE\n\n"
+        "def test_mode():\n"
+        "    if MODE == 'sleep':\n"
+        "        try:\n            time.sleep(60)\n"
+        "        except BaseException:  # pytest-timeout's failure, ignored\n            time.sleep(60)\n"
+        "    if MODE == 'exit':\n        os._exit(3)\n"
+        "    if MODE == 'slow_test':\n        time.sleep(5)\n"
+    )})
+    apps = {name: f"MODE = {name!r}\n" for name in ("ok", "sleep", "exit", "slow_test")}
+    runs = run_suites(student, apps, time_limit=30, run_timeout=2, test_timeout=1)
+    assert runs["ok"].clean
+    assert runs["sleep"].status == "timeout" and "after 2 s" in runs["sleep"].problem()
+    assert runs["exit"].status == "crashed" and "os._exit" in runs["exit"].problem()
+    assert runs["slow_test"].caught and "Timeout" in runs["slow_test"].problem()
+    assert all(run.seconds < 5 for run in runs.values())
