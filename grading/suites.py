@@ -29,12 +29,14 @@ How it keeps the grader safe and the result fair:
   one the graders use, in the system's temporary folder), with 50 examples a test and without database, deadline or
   shrinking (unless the suite's own settings say otherwise): the same suite always gets the same
   result, fast, on any machine.
-- pytest runs with ``-x``: one failing test is all a grader needs to know.
+- pytest runs with ``-x``: one failing test is all a grader needs to know. Hypothesis does not
+  write a patch for each failing test (importing libcst for it costs a second per run).
 """
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import shutil
@@ -43,6 +45,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -220,6 +223,7 @@ def _serve(spec_path: str) -> None:
     with open(spec_path, encoding="utf-8") as f:
         spec = json.load(f)
     _preload(spec["hypothesis_home"])
+    gc.freeze()  # what is loaded now stays: pytest's gc.collect() calls in each child skip it
     gate = [r for r in spec["runs"] if r["name"] in spec["gate"]]
     rest = [r for r in spec["runs"] if r["name"] not in spec["gate"]]
     _run_all(gate, spec)
@@ -231,8 +235,16 @@ def _serve(spec_path: str) -> None:
 
 
 def _preload(hypothesis_home: str) -> None:
+    import importlib
+
     import flask  # noqa: F401
+    import flask.testing  # noqa: F401
     import pytest  # noqa: F401
+    from _pytest.config import default_plugins
+
+    for name in default_plugins:  # pytest imports these on every start otherwise
+        with contextlib.suppress(ImportError):
+            importlib.import_module(f"_pytest.{name}")
 
     with contextlib.suppress(ImportError):
         import pytest_timeout  # noqa: F401
@@ -253,9 +265,12 @@ def _preload(hypothesis_home: str) -> None:
             suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
         )
         settings.load_profile("graded-suite")
+        sys.modules["hypothesis.extra._patching"] = None  # its plugin then skips writing patches
         from hypothesis.internal import charmap
 
-        charmap.charmap()  # st.text() needs it: built (or read from the home folder) once, not per run
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "slow code in plugin": exactly why it happens here, once
+            charmap.charmap()  # st.text() needs it: built (or read from the home folder) once, not per run
 
 
 def _load(run: dict) -> SuiteRun:
@@ -362,10 +377,8 @@ class _Recorder:
 def _short(report) -> str:
     crash = getattr(report.longrepr, "reprcrash", None)
     text = crash.message if crash is not None else str(report.longrepr)
-    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    if crash is None and lines:  # collection errors: the last lines say what went wrong
-        lines = [lines[-1]]
-    text = " ".join(lines[:3])
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()] or [""]
+    text = lines[0] if crash is not None else lines[-1]  # a collection error ends with its cause
     return text if len(text) <= 300 else text[:295] + " […]"
 
 
