@@ -71,12 +71,6 @@ def test_suites_in_other_styles_get_full_marks(grade, style):
     assert result.full, result.explain()
 
 
-def test_the_students_app_py_is_never_tested(grade):
-    """A broken app.py next to the reference tests changes nothing: the grader uses its own apps."""
-    result = grade.mutant(EXERCISE, {"app.py": [("}, 201", "}, 200"), ("next_id = count(1)", "next_id = count(5)")]})
-    assert result.full, result.explain()
-
-
 # -- wrong suites -------------------------------------------------------------------------
 
 
@@ -142,9 +136,13 @@ def test_suite_without_search_tests_loses_the_search_checks(grade):
     assert result.lost == {"catches_search_ignored", "catches_search_case_sensitive", "catches_search_whole_text"}
 
 
-def test_suite_without_boundary_test_loses_the_off_by_one_check(grade):
-    result = grade.mutant(EXERCISE, {"tests/test_app.py": [("def test_200_characters_is_not_too_long(", "def _200_characters(")]})
-    assert result.lost == {"catches_text_of_200_refused"}
+def test_suite_without_boundary_test_loses_the_off_by_one_check_whatever_app_py_does(grade):
+    """The student's app.py is never tested: breaking it changes nothing, only the suite counts."""
+    result = grade.mutant(EXERCISE, {
+        "tests/test_app.py": [("def test_200_characters_is_not_too_long(", "def _200_characters(")],
+        "app.py": [("}, 201", "}, 200"), ("next_id = count(1)", "next_id = count(5)")],
+    })
+    assert result.lost == {"catches_text_of_200_refused"}, result.explain()
 
 
 def test_suite_sharing_one_app_misses_the_shared_store(grade, tmp_path):
@@ -216,9 +214,9 @@ def test_run_suites_limits_time_and_survives_crashes(tmp_path):
         "    if MODE == 'slow_test':\n        time.sleep(5)\n"
     )})
     apps = {name: f"MODE = {name!r}\n" for name in ("ok", "sleep", "exit", "slow_test")}
-    runs = run_suites(student, apps, time_limit=30, run_timeout=2, test_timeout=1)
+    runs = run_suites(student, apps, time_limit=30, run_timeout=1.5, test_timeout=0.5)
     assert runs["ok"].clean
-    assert runs["sleep"].status == "timeout" and "after 2 s" in runs["sleep"].problem()
+    assert runs["sleep"].status == "timeout" and "after 1.5 s" in runs["sleep"].problem()
     assert runs["exit"].status == "crashed" and "os._exit" in runs["exit"].problem()
     assert runs["slow_test"].caught and "Timeout" in runs["slow_test"].problem()
-    assert all(run.seconds < 5 for run in runs.values())
+    assert all(run.seconds < 4 for run in runs.values())

@@ -22,7 +22,7 @@ def client():
     return new_client()
 
 
-@settings(max_examples=15)
+@settings(max_examples=10)
 @given(text=texts)
 @example(text=" " + "x" * 200 + " ")
 def test_a_note_keeps_its_stripped_text(text):
@@ -33,15 +33,17 @@ def test_a_note_keeps_its_stripped_text(text):
     assert client.get("/notes/1").get_json() == {"id": 1, "text": text.strip()}
 
 
-@settings(max_examples=15)
+@settings(max_examples=10)
 @given(text=bad_texts)
+@example(text=" \t ")
+@example(text="y" * 201)
 def test_bad_texts_are_refused(text):
     response = new_client().post("/notes", json={"text": text})
     assert response.status_code == 400
     assert "error" in response.get_json()
 
 
-@settings(max_examples=15)
+@settings(max_examples=10)
 @given(many=st.lists(texts, min_size=2, max_size=5))
 def test_notes_are_kept_in_creation_order(many):
     client = new_client()
@@ -52,7 +54,7 @@ def test_notes_are_kept_in_creation_order(many):
         assert client.get(f"/notes/{note_id}").get_json() == {"id": note_id, "text": text.strip()}
 
 
-@settings(max_examples=15, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=10, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(word=st.text(alphabet="abcXYZ", min_size=1, max_size=3))
 def test_search_finds_any_case(client, word):
     client.post("/notes", json={"text": f"<{word.upper()}>"})
