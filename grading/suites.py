@@ -152,7 +152,7 @@ def run_suites(  # noqa: PLR0913
 
 def _copy(source: Path, target: Path) -> None:
     if source.is_dir():
-        shutil.copytree(source, target, ignore=COPY_IGNORED, symlinks=False)
+        shutil.copytree(source, target, ignore=COPY_IGNORED, symlinks=True)
     elif source.is_file():
         shutil.copyfile(source, target)
 
