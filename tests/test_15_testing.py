@@ -220,3 +220,19 @@ def test_run_suites_limits_time_and_survives_crashes(tmp_path):
     assert runs["exit"].status == "crashed" and "os._exit" in runs["exit"].problem()
     assert runs["slow_test"].caught and "Timeout" in runs["slow_test"].problem()
     assert all(run.seconds < 4 for run in runs.values())
+
+
+def test_run_suites_runs_hypothesis_tests_with_function_scoped_fixtures(tmp_path):
+    """@given with a pytest fixture and st.text() works, deterministically, without deadline."""
+    student = write_suite(tmp_path, {"tests/test_x.py": (
+        "import time\nimport pytest\nfrom hypothesis import given, strategies as st\nfrom app import shout\n\n"
+        "@pytest.fixture\ndef suffix():\n    return '!'\n\n"
+        "@given(text=st.text())\n"
+        "def test_shout(suffix, text):\n"
+        "    time.sleep(0.002)\n"
+        "    assert shout(text, suffix) == text.upper() + suffix\n"
+    )})
+    apps = {"right": "def shout(t, s):\n    return t.upper() + s\n", "wrong": "def shout(t, s):\n    return t + s\n"}
+    runs = run_suites(student, apps, time_limit=30)
+    assert runs["right"].clean, runs["right"].problem()
+    assert runs["wrong"].caught
