@@ -127,15 +127,6 @@ def test_suite_without_the_case_test_loses_only_the_case_check(grade):
     assert "matches case-sensitively" in message and "expected at least one test to fail" in message
 
 
-def test_suite_without_search_tests_loses_the_search_checks(grade):
-    result = grade.mutant(EXERCISE, {"tests/test_app.py": [
-        ("def test_search_keeps_notes_containing_the_word(", "def search_keeps_notes_containing_the_word("),
-        ("def test_search_ignores_case(", "def search_ignores_case("),
-        ("def test_search_without_match_is_empty(", "def search_without_match_is_empty("),
-    ]})
-    assert result.lost == {"catches_search_ignored", "catches_search_case_sensitive", "catches_search_whole_text"}
-
-
 def test_suite_without_boundary_test_loses_the_off_by_one_check_whatever_app_py_does(grade):
     """The student's app.py is never tested: breaking it changes nothing, only the suite counts."""
     result = grade.mutant(EXERCISE, {
