@@ -330,8 +330,14 @@ def _start(run: dict, spec: dict):
             finally:
                 os._exit(70)
         return pid, None
-    handle = subprocess.Popen(_bootstrap("_child", *args), env=os.environ.copy())
+    handle = subprocess.Popen(_bootstrap("_spawned_child", spec["hypothesis_home"], *args), env=os.environ.copy())
     return handle.pid, handle
+
+
+def _spawned_child(hypothesis_home: str, *args: str) -> None:
+    """A child started as a new interpreter, where ``fork`` does not exist."""
+    _preload(hypothesis_home)
+    _child(*args)
 
 
 def _poll(pid: int, handle) -> int | None:
