@@ -3,6 +3,7 @@
     nox -s grade                 grade every exercise in exercises/
     nox -s grade -- 02 03        grade some exercises (ids or numbers)
     nox -s grade -- --root solutions --json report.json
+    nox -s batch -- DIR          grade a class: one folder per student (see grading/batch.py)
     nox -s tests                 run our own tests (what CI runs)
     nox -s lock                  re-pin requirements/grading.txt after changing a requirement
     nox -s bench                 time grading (see bench/grade.py)
@@ -48,6 +49,13 @@ def grade(session: nox.Session) -> None:
     """Grade the exercises and explain every failed check."""
     install_pinned(session)
     run_and_keep_exit_code(session, "python", "-m", "grading", *session.posargs)
+
+
+@nox.session
+def batch(session: nox.Session) -> None:
+    """Grade a class: nox -s batch -- DIR [EXERCISE...] [--jobs N] [--out gradebook]."""
+    install_pinned(session)
+    run_and_keep_exit_code(session, "python", "-m", "grading.batch", *session.posargs)
 
 
 @nox.session
