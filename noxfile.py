@@ -4,6 +4,7 @@
     nox -s grade -- 02 03        grade some exercises (ids or numbers)
     nox -s grade -- --root solutions --json report.json
     nox -s batch -- DIR          grade a class: one folder per student (see grading/batch.py)
+    nox -s verify                after changing the course: every solution, starter, alternative, test
     nox -s tests                 run our own tests (what CI runs)
     nox -s lock                  re-pin requirements/grading.txt after changing a requirement
     nox -s bench                 time grading (see bench/grade.py)
@@ -56,6 +57,13 @@ def batch(session: nox.Session) -> None:
     """Grade a class: nox -s batch -- DIR [EXERCISE...] [--jobs N] [--out gradebook]."""
     install_pinned(session)
     run_and_keep_exit_code(session, "python", "-m", "grading.batch", *session.posargs)
+
+
+@nox.session
+def verify(session: nox.Session) -> None:
+    """After changing the course: solutions and alternatives full, starters not, tests pass."""
+    install_pinned(session)
+    run_and_keep_exit_code(session, "python", "-m", "grading.verify", *session.posargs)
 
 
 @nox.session

@@ -1,0 +1,57 @@
+"""Throughput of batch grading: students per minute on a generated class.
+
+    python bench/batch.py                      a class of 60, every exercise
+    python bench/batch.py --students 60 01 02  only some exercises
+    python bench/batch.py --jobs 4
+
+Makes the class with ``bench/make_class.py`` (solutions and starters mixed at random, and
+hostile students that loop forever or call sys.exit at import), then times one real
+``python -m grading.batch`` run over it and prints students per minute.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+COURSE = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(COURSE))
+
+from bench.make_class import make_class  # noqa: E402
+from grading.course import load_course, select  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("exercises", nargs="*", help="ids or numbers (default: all)")
+    parser.add_argument("--students", type=int, default=60)
+    parser.add_argument("--jobs", type=int, default=None, help="passed to grading.batch (default: CPU cores)")
+    args = parser.parse_args()
+
+    exercises = select(load_course(COURSE), args.exercises)
+    with tempfile.TemporaryDirectory(prefix="bench-class-") as tmp:
+        class_dir = Path(tmp) / "class"
+        counts = make_class(class_dir, args.students, exercises)
+        cmd = [sys.executable, "-m", "grading.batch", str(class_dir), *(e.id for e in exercises),
+               "--out", str(Path(tmp) / "gradebook")]
+        if args.jobs:
+            cmd += ["--jobs", str(args.jobs)]
+        start = time.perf_counter()
+        proc = subprocess.run(cmd, cwd=COURSE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        seconds = time.perf_counter() - start
+        if proc.returncode:
+            sys.exit(f"grading.batch exited {proc.returncode}:\n{proc.stderr[-2000:]}")
+    kinds = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
+    print(f"{args.students} students ({kinds}) x {len(exercises)} exercises, "
+          f"{args.jobs or os.cpu_count()} jobs, Python {sys.version.split()[0]}")
+    print(f"{seconds:.1f} s: {args.students / seconds * 60:.1f} students per minute, "
+          f"{args.students * len(exercises) / seconds:.1f} exercises per second")
+
+
+if __name__ == "__main__":
+    main()
