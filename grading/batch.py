@@ -22,6 +22,7 @@ import json
 import multiprocessing
 import multiprocessing.connection
 import os
+import signal
 import sys
 import time
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ from grading.course import COURSE_DIR, ID_PATTERN, Exercise, UsageError, load_co
 from grading.report import ExerciseResult, fmt_points, report_json
 from grading.worker import grade, preload
 
-EXIT_OK, EXIT_USAGE = 0, 2
+EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED = 0, 2, 130
 
 _context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
 
@@ -117,10 +118,12 @@ def grade_roots(tasks: list[Task], jobs: int | None = None, on_result=None) -> d
                 if on_result:
                     on_result(task, result)
     finally:
-        for conn, (_, process) in list(running.items()):
-            with contextlib.suppress(Exception):
-                os.kill(process.pid, 2)  # SIGINT: grade() ends its own children on the way out
-            process.join(5)
+        for _, process in list(running.values()):
+            process.join(1)  # after a Ctrl-C, the terminal has already interrupted it
+            if process.is_alive():
+                with contextlib.suppress(Exception):
+                    os.kill(process.pid, signal.SIGINT)  # grade() ends its own children on the way out
+                process.join(5)
             if process.is_alive():
                 process.kill()
     return {t.name: [results[t.name][e.id] for e in t.exercises] for t in tasks}
@@ -140,10 +143,11 @@ def _holds_exercises(folder: Path) -> bool:
     )
 
 
-def find_students(class_dir: Path) -> list[tuple[str, Path]]:
+def find_students(class_dir: Path, skip: Path | None = None) -> list[tuple[str, Path]]:
     """``(student, exercise root)`` for each student folder of ``class_dir``, by name.
 
     A ``class_dir`` that is itself one checkout (or holds exercise folders) is one student.
+    ``skip`` (the output folder, if it is inside ``class_dir``) is no student.
     """
     if _holds_exercises(class_dir):
         return [(class_dir.resolve().name, exercise_root(class_dir))]
@@ -151,6 +155,7 @@ def find_students(class_dir: Path) -> list[tuple[str, Path]]:
         (folder.name, exercise_root(folder))
         for folder in sorted(class_dir.iterdir(), key=lambda p: p.name)
         if folder.is_dir() and not folder.name.startswith((".", "_"))
+        and (skip is None or folder.resolve() != skip.resolve())
     ]
 
 
@@ -228,7 +233,7 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
         chosen = select(load_course(course_dir), args.exercises)
         if not class_dir.is_dir():
             raise UsageError(f"{class_dir} is not a folder")
-        students = find_students(class_dir)
+        students = find_students(class_dir, skip=Path(args.out))
         if not students:
             raise UsageError(f"{class_dir} holds no student folder")
     except UsageError as exc:
@@ -253,7 +258,11 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
         progress.update(task, result, total if len(done) == len(task.exercises) else None)
 
     start = time.monotonic()
-    graded = grade_roots(tasks, jobs, on_result)
+    try:
+        graded = grade_roots(tasks, jobs, on_result)
+    except KeyboardInterrupt:
+        print("\nStopped: no gradebook written.", file=sys.stderr)
+        return EXIT_INTERRUPTED
     seconds = time.monotonic() - start
     csv_path = write_gradebook(Path(args.out), chosen, graded)
 
