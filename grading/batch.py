@@ -243,7 +243,11 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
 
     tasks = [Task(name, root, chosen) for name, root in students]
     jobs = max(1, args.jobs or os.cpu_count() or 1)
-    print(f"Grading {len(tasks)} students x {len(chosen)} exercises, {jobs} at a time", flush=True)
+    print(
+        f"Grading {len(tasks)} student{'s' * (len(tasks) != 1)} x {len(chosen)} exercise{'s' * (len(chosen) != 1)},"
+        f" {jobs} at a time",
+        flush=True,
+    )
     for task in tasks:
         if not any((task.root / e.id).is_dir() for e in chosen):
             print(f"warning: {task.name} has none of the exercise folders; every exercise counts 0", flush=True)
