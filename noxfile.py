@@ -5,6 +5,8 @@
     nox -s grade -- --root solutions --json report.json
     nox -s batch -- DIR          grade a class: one folder per student (see grading/batch.py)
     nox -s verify                after changing the course: every solution, starter, alternative, test
+    nox -s classroom             after changing the course: rewrite the Classroom workflow and the graders' manifest
+    nox -s gradescope            build dist/gradescope-autograder.zip
     nox -s tests                 run our own tests (what CI runs)
     nox -s lock                  re-pin requirements/grading.txt after changing a requirement
     nox -s bench                 time grading (see bench/grade.py)
@@ -64,6 +66,20 @@ def verify(session: nox.Session) -> None:
     """After changing the course: solutions and alternatives full, starters not, tests pass."""
     install_pinned(session)
     run_and_keep_exit_code(session, "python", "-m", "grading.verify", *session.posargs)
+
+
+@nox.session
+def classroom(session: nox.Session) -> None:
+    """Rewrite .github/workflows/classroom.yml and graders/MANIFEST.sha256 from the course."""
+    install_pinned(session)
+    session.run("python", "-m", "grading.classroom")
+
+
+@nox.session
+def gradescope(session: nox.Session) -> None:
+    """Build dist/gradescope-autograder.zip: upload it as a Gradescope autograder."""
+    install_pinned(session)
+    session.run("python", "-m", "grading.gradescope", "--build")
 
 
 @nox.session

@@ -4,7 +4,8 @@
 ``DIR/<student>/exercises/``) or a folder that holds the exercise folders directly. Students are
 graded in parallel (``--jobs``, default: CPU cores) with the course's own graders and
 ``exercise.yaml`` files, never the student's copies. The output folder (``--out``, default
-``gradebook/``) gets ``grades.csv`` (student, one column per exercise, total) and
+``gradebook/``) gets ``grades.csv`` (student, one column per exercise, total, and the grading
+files the student changed, compared with ``graders/MANIFEST.sha256``) and
 ``<student>.json`` for each student, the same report ``nox -s grade -- --json`` writes.
 
 Every exercise of every student runs in the engine's own forked, time-limited process
@@ -29,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grading.course import COURSE_DIR, ID_PATTERN, Exercise, UsageError, load_course, select
+from grading.integrity import changed_files, read_manifest
 from grading.report import ExerciseResult, fmt_points, report_json
 from grading.worker import grade, preload
 
@@ -197,16 +199,35 @@ class Progress:
             )
 
 
-def write_gradebook(out: Path, exercises: list[Exercise], graded: dict[str, list[ExerciseResult]]) -> Path:
-    """``grades.csv`` (student, a column per exercise, total) and ``<student>.json`` in ``out``."""
+def graders_changed(root: Path, course_dir: Path) -> list[str]:
+    """Grading files of a student's checkout that differ from the course's manifest.
+
+    They change no score here (the course's own graders grade everyone), but an instructor
+    wants to know. A folder holding only exercise folders has none to compare.
+    """
+    checkout = root.parent if root.name == "exercises" else root
+    if not (checkout / "graders").is_dir():
+        return []
+    return changed_files(checkout, expected=read_manifest(course_dir) or {})
+
+
+def write_gradebook(
+    out: Path,
+    exercises: list[Exercise],
+    graded: dict[str, list[ExerciseResult]],
+    changed: dict[str, list[str]] | None = None,
+) -> Path:
+    """``grades.csv`` (student, a column per exercise, total, graders_changed) and ``<student>.json``."""
     out.mkdir(parents=True, exist_ok=True)
+    changed = changed or {}
     csv_path = out / "grades.csv"
     with csv_path.open("w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
-        writer.writerow(["student", *(e.id for e in exercises), "total"])
+        writer.writerow(["student", *(e.id for e in exercises), "total", "graders_changed"])
         for student, results in graded.items():
             scores = [fmt_points(r.score) for r in results]
-            writer.writerow([student, *scores, fmt_points(sum(r.score for r in results))])
+            flagged = " ".join(changed.get(student, []))
+            writer.writerow([student, *scores, fmt_points(sum(r.score for r in results)), flagged])
     for student, results in graded.items():
         report = json.dumps(report_json(results), indent=2) + "\n"
         (out / f"{student}.json").write_text(report, encoding="utf-8")
@@ -268,7 +289,11 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
         print("\nStopped: no gradebook written.", file=sys.stderr)
         return EXIT_INTERRUPTED
     seconds = time.monotonic() - start
-    csv_path = write_gradebook(Path(args.out), chosen, graded)
+    changed = {task.name: graders_changed(task.root, course_dir) for task in tasks}
+    csv_path = write_gradebook(Path(args.out), chosen, graded, changed)
+    for student, files in changed.items():
+        if files:
+            print(f"warning: {student} changed grading files ({' '.join(files)}); the course's own graded them")
 
     trouble = [
         f"  {student} {r.id}: {r.error}"

@@ -9,7 +9,10 @@ import sys
 from pathlib import Path
 
 from grading.cache import ResultCache
+from grading.classroom import write_github_output, write_step_summary
 from grading.course import COURSE_DIR, UsageError, load_course, select
+from grading.integrity import changed_files, warning
+from grading.junit import write_junit
 from grading.report import Painter, render_exercise, render_summary, report_json, use_colour
 from grading.worker import grade
 
@@ -24,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("exercises", nargs="*", metavar="EXERCISE", help="ids or numbers to grade (default: all)")
     parser.add_argument("--root", default=None, help="folder holding the exercise folders (default: exercises/)")
     parser.add_argument("--json", dest="json_path", default=None, metavar="PATH", help="also write the report as JSON")
+    parser.add_argument("--junit", dest="junit_path", default=None, metavar="PATH", help="also write JUnit XML")
     parser.add_argument("--jobs", type=int, default=None, help="exercises graded at once (default: CPU cores)")
     parser.add_argument("--no-cache", action="store_true", help="grade again even exercises that did not change")
     parser.add_argument("--debug", action="store_true", help="show what graders and student code print")
@@ -78,8 +82,17 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
         grade(todo, root, jobs=args.jobs, on_result=on_result, debug=args.debug)
     ordered = [results[e.id] for e in chosen]
     print(render_summary(ordered, paint, shown_root), flush=True)
+    tampered = warning(changed_files(course_dir))
+    if tampered:
+        print(paint(f"Warning: {tampered}", "yellow"), flush=True)
     if args.json_path:
         Path(args.json_path).write_text(json.dumps(report_json(ordered), indent=2) + "\n", encoding="utf-8")
+    if args.junit_path:
+        write_junit(Path(args.junit_path), ordered, tampered)
+    if os.environ.get("GITHUB_OUTPUT"):  # GitHub Actions: one output per exercise, for Classroom
+        write_github_output(Path(os.environ["GITHUB_OUTPUT"]), ordered)
+    if os.environ.get("GITHUB_STEP_SUMMARY"):
+        write_step_summary(Path(os.environ["GITHUB_STEP_SUMMARY"]), ordered, tampered)
     return EXIT_OK if all(r.full_marks for r in ordered) else EXIT_NOT_FULL
 
 

@@ -7,11 +7,18 @@
 ``grade.solution(id)``, ``grade.starter(id)``, ``grade.alternative(id, name)`` (the folder
 ``tests/alternatives/<id>/<name>/``) and ``grade.mutant(id, edits)`` (the reference solution with
 text replacements, each of which must apply) all return a :class:`Graded`.
+
+``grade_cli(root, *args, env=...)`` runs the whole command, ``python -m grading``, in a subprocess.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import subprocess
+import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,3 +103,45 @@ class Grader:
 def grade(tmp_path_factory) -> Grader:
     """Grade solutions, starters, alternatives and mutants of an exercise with the real engine."""
     return Grader(tmp_path_factory)
+
+
+class Run:
+    """One finished `python -m grading` run: exit code, output, and the JSON report."""
+
+    def __init__(self, proc: subprocess.CompletedProcess, report: dict | None, seconds: float):
+        self.code = proc.returncode
+        self.out = proc.stdout
+        self.err = proc.stderr
+        self.report = report
+        self.seconds = seconds
+
+    def exercise(self, exercise_id: str) -> dict:
+        return next(e for e in self.report["exercises"] if e["id"] == exercise_id)
+
+    def check(self, exercise_id: str, name: str) -> dict:
+        return next(c for c in self.exercise(exercise_id)["checks"] if c["name"] == name)
+
+
+def grading_command(
+    root: Path, *args: str, workdir: Path, env: dict | None = None, cwd: Path = COURSE_DIR, timeout: float = 120
+) -> Run:
+    """Run ``python -m grading --no-cache --root ROOT --json ...`` from ``cwd``; return a :class:`Run`."""
+    report_path = workdir / "report.json"
+    report_path.unlink(missing_ok=True)
+    cmd = [sys.executable, "-m", "grading", "--no-cache", "--root", str(root), "--json", str(report_path), *args]
+    outer = {k: v for k, v in os.environ.items() if k not in ("GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY")}
+    start = time.monotonic()
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout, env={**outer, **(env or {})})
+    seconds = time.monotonic() - start
+    report = json.loads(report_path.read_text()) if report_path.exists() else None
+    return Run(proc, report, seconds)
+
+
+@pytest.fixture
+def grade_cli(tmp_path):
+    """``grade_cli(root, *args, env=...)``: the whole grading command, in a subprocess."""
+
+    def run(root: Path, *args: str, **kwargs) -> Run:
+        return grading_command(root, *args, workdir=tmp_path, **kwargs)
+
+    return run

@@ -71,13 +71,22 @@ def _rows(out):
 def test_csv_has_a_column_per_exercise_and_a_row_per_student(gradebook):
     _, out, _ = gradebook
     rows = _rows(out)
-    assert rows[0] == ["student", *IDS, "total"]
+    assert rows[0] == ["student", *IDS, "total", "graders_changed"]
     assert [r[0] for r in rows[1:]] == ["ada", "bob", "eve"]
+
+
+def test_student_who_edited_graders_is_flagged_in_the_gradebook(gradebook):
+    """Eve rewrote her graders: they graded nothing, but the instructor sees which."""
+    proc, out, _ = gradebook
+    flagged = {row[0]: row[-1].split() for row in _rows(out)[1:]}
+    assert flagged["ada"] == flagged["bob"] == []
+    assert "graders/test_01_hello.py" in flagged["eve"] and "graders/test_02_routing.py" in flagged["eve"]
+    assert "warning: eve changed grading files" in proc.stdout
 
 
 def test_hostile_student_does_not_change_the_others_scores(gradebook, alone):
     _, out, _ = gradebook
-    table = {row[0]: row[1:] for row in _rows(out)[1:]}
+    table = {row[0]: row[1:-1] for row in _rows(out)[1:]}
     for student, folder in (("ada", "solutions"), ("bob", "exercises")):
         expected = [alone[folder][i] for i in IDS]
         assert [float(x) for x in table[student]] == [*expected, sum(expected)], student

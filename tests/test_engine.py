@@ -11,7 +11,6 @@ import json
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -28,40 +27,6 @@ def _tree_digest(root: Path) -> dict[str, str]:
         for p in sorted(root.rglob("*"))
         if p.is_file()
     }
-
-
-class Run:
-    """One finished `python -m grading` run: exit code, output, and the JSON report."""
-
-    def __init__(self, proc: subprocess.CompletedProcess, report: dict | None, seconds: float):
-        self.code = proc.returncode
-        self.out = proc.stdout
-        self.err = proc.stderr
-        self.report = report
-        self.seconds = seconds
-
-    def exercise(self, exercise_id: str) -> dict:
-        return next(e for e in self.report["exercises"] if e["id"] == exercise_id)
-
-    def check(self, exercise_id: str, name: str) -> dict:
-        return next(c for c in self.exercise(exercise_id)["checks"] if c["name"] == name)
-
-
-@pytest.fixture
-def grade_cli(tmp_path):
-    """Run the grading command on a tree; return a :class:`Run`."""
-
-    def run(root: Path, *args: str, timeout: float = 120) -> Run:
-        report_path = tmp_path / "report.json"
-        report_path.unlink(missing_ok=True)
-        cmd = [sys.executable, "-m", "grading", "--no-cache", "--root", str(root), "--json", str(report_path), *args]
-        start = time.monotonic()
-        proc = subprocess.run(cmd, cwd=COURSE_DIR, capture_output=True, text=True, timeout=timeout)
-        seconds = time.monotonic() - start
-        report = json.loads(report_path.read_text()) if report_path.exists() else None
-        return Run(proc, report, seconds)
-
-    return run
 
 
 @pytest.fixture

@@ -1,0 +1,152 @@
+"""Gradescope: build the autograder zip (``nox -s gradescope``) and grade inside it.
+
+The zip holds ``setup.sh`` and ``run_autograder`` at its top, the engine, the graders, every
+``exercise.yaml`` and the pinned requirements. Gradescope unpacks it into
+``/autograder/source``, runs ``setup.sh`` once per image (a virtualenv with the pinned
+requirements in ``/autograder/venv``), then ``run_autograder`` for each submission: that calls
+``python -m grading.gradescope``, which grades ``/autograder/submission`` (a clone of the course,
+or a folder holding the exercise folders) with the bundle's own graders, never the
+submission's copies, and writes ``/autograder/results/results.json``.
+
+``AUTOGRADER_ROOT`` (default ``/autograder``) moves the whole layout, so tests can run it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+from grading.course import COURSE_DIR, load_course
+from grading.integrity import changed_files, read_manifest, warning
+from grading.report import ExerciseResult, fmt_points
+
+BUNDLE = Path("dist") / "gradescope-autograder.zip"
+SKIPPED = {"__pycache__", ".pytest_cache", ".hypothesis"}
+
+SETUP_SH = """\
+#!/usr/bin/env bash
+# Gradescope runs this once, when it builds the autograder's image.
+set -euo pipefail
+ROOT="${AUTOGRADER_ROOT:-/autograder}"
+if ! python3 -m venv --help >/dev/null 2>&1; then
+    apt-get update && apt-get install -y python3 python3-venv
+fi
+python3 -m venv "$ROOT/venv"
+"$ROOT/venv/bin/python" -m pip install --quiet --upgrade pip
+"$ROOT/venv/bin/python" -m pip install --quiet -r "$ROOT/source/requirements/grading.txt"
+"""
+
+RUN_AUTOGRADER = """\
+#!/usr/bin/env bash
+# Gradescope runs this for every submission: grade it with this bundle's graders.
+ROOT="${AUTOGRADER_ROOT:-/autograder}"
+PYTHON="${AUTOGRADER_PYTHON:-$ROOT/venv/bin/python}"
+cd "$ROOT/source" && exec "$PYTHON" -m grading.gradescope --autograder-root "$ROOT"
+"""
+
+
+# -- building the zip ---------------------------------------------------------------------------
+
+
+def bundle_files(course_dir: Path) -> list[str]:
+    """What the zip carries besides the two scripts, relative to ``course_dir``."""
+    files = ["requirements/grading.txt"]
+    files += [f"exercises/{e.id}/exercise.yaml" for e in load_course(course_dir)]
+    for folder in ("grading", "graders"):
+        for path in sorted((course_dir / folder).rglob("*")):
+            rel = path.relative_to(course_dir)
+            if path.is_file() and not SKIPPED.intersection(rel.parts) and path.suffix != ".pyc":
+                files.append(rel.as_posix())
+    return files
+
+
+def build(course_dir: Path = COURSE_DIR, out: Path | None = None) -> Path:
+    out = out or course_dir / BUNDLE
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bundle:
+        for name, text in (("setup.sh", SETUP_SH), ("run_autograder", RUN_AUTOGRADER)):
+            info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+            info.external_attr = 0o100755 << 16  # executable
+            bundle.writestr(info, text)
+        for rel in bundle_files(course_dir):
+            bundle.write(course_dir / rel, rel)
+    return out
+
+
+# -- grading inside Gradescope --------------------------------------------------------------------
+
+
+def results_json(results: list[ExerciseResult], seconds: float, note: str | None = None) -> dict:
+    """``results.json`` in Gradescope's format: a test per check, with its points and message."""
+    tests = []
+    for number, result in enumerate(results, start=1):
+        for sub, check in enumerate(result.checks, start=1):
+            output = "\n".join(p for p in (check.message, check.hint and f"Hint: {check.hint}") if p)
+            tests.append(
+                {
+                    "name": f"{result.id}: {check.doc or check.name}",
+                    "number": f"{number}.{sub}",
+                    "score": check.points,
+                    "max_score": check.max_points,
+                    "status": "passed" if check.status == "passed" else "failed",
+                    "output": output,
+                    "tags": [result.id],
+                    "visibility": "visible",
+                }
+            )
+    score = sum(r.score for r in results)
+    total = sum(r.max_score for r in results)
+    lines = [f"Total: {fmt_points(score)}/{fmt_points(total)}"]
+    lines += [f"{r.id}: {fmt_points(r.score)}/{fmt_points(r.max_score)} ({r.status})" for r in results]
+    if note:
+        lines.insert(0, f"Warning: {note}")
+    return {
+        "score": score,
+        "execution_time": round(seconds, 2),
+        "output": "\n".join(lines),
+        "visibility": "visible",
+        "stdout_visibility": "hidden",
+        "tests": tests,
+    }
+
+
+def run(autograder_root: Path, course_dir: Path = COURSE_DIR) -> dict:
+    from grading.batch import exercise_root
+    from grading.worker import grade
+
+    start = time.monotonic()
+    submission = autograder_root / "submission"
+    results = grade(load_course(course_dir), exercise_root(submission))
+    note = None
+    if (submission / "graders").is_dir():  # a whole clone: were its graders edited?
+        note = warning(changed_files(submission, expected=read_manifest(course_dir) or {}))
+    report = results_json(results, time.monotonic() - start, note)
+    out = autograder_root / "results" / "results.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(report["output"])
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m grading.gradescope")
+    parser.add_argument("--build", action="store_true", help=f"write {BUNDLE} (what `nox -s gradescope` does)")
+    parser.add_argument(
+        "--autograder-root", default=os.environ.get("AUTOGRADER_ROOT", "/autograder"),
+        help="Gradescope's folder holding source/, submission/ and results/",
+    )
+    args = parser.parse_args(argv)
+    if args.build:
+        print(f"wrote {build().relative_to(COURSE_DIR)}: upload it as the assignment's autograder")
+        return 0
+    run(Path(args.autograder_root))
+    return 0  # Gradescope reads the score from results.json, not from the exit status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

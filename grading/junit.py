@@ -1,0 +1,57 @@
+"""The report as JUnit XML (``nox -s grade -- --junit PATH``), for any other CI or LMS.
+
+One ``<testsuite>`` per exercise, one ``<testcase>`` per check. A check that lost points has a
+``<failure>`` (or ``<error>`` when it crashed or timed out) whose text is the message and the hint;
+the points are ``<property>`` elements, so a tool that knows JUnit can show partial credit.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from grading.report import ExerciseResult, fmt_points
+
+
+def junit_tree(results: list[ExerciseResult], warning: str | None = None) -> ET.ElementTree:
+    score = sum(r.score for r in results)
+    total = sum(r.max_score for r in results)
+    suites = ET.Element("testsuites", name="flask-exercises")
+    _count(suites, [c for r in results for c in r.checks], sum(r.seconds for r in results))
+    _properties(suites, score=fmt_points(score), max_score=fmt_points(total), integrity=warning or "ok")
+    for result in results:
+        suite = ET.SubElement(suites, "testsuite", name=result.id)
+        _count(suite, result.checks, result.seconds)
+        _properties(
+            suite, title=result.title, status=result.status,
+            score=fmt_points(result.score), max_score=fmt_points(result.max_score),
+        )
+        for check in result.checks:
+            case = ET.SubElement(suite, "testcase", classname=result.id, name=check.name, time="0")
+            _properties(case, points=fmt_points(check.points), max_points=fmt_points(check.max_points))
+            if check.status == "passed":
+                continue
+            text = "\n".join(part for part in (check.message, check.hint and f"Hint: {check.hint}") if part)
+            tag = "failure" if check.status == "failed" else "error"
+            element = ET.SubElement(case, tag, message=(check.message or check.status)[:500], type=check.status)
+            element.text = text
+    ET.indent(suites)
+    return ET.ElementTree(suites)
+
+
+def write_junit(path: Path, results: list[ExerciseResult], warning: str | None = None) -> None:
+    junit_tree(results, warning).write(path, encoding="utf-8", xml_declaration=True)
+
+
+def _count(element: ET.Element, checks: list, seconds: float) -> None:
+    element.set("tests", str(len(checks)))
+    element.set("failures", str(sum(c.status == "failed" for c in checks)))
+    element.set("errors", str(sum(c.status in ("error", "timeout") for c in checks)))
+    element.set("skipped", "0")
+    element.set("time", f"{seconds:.3f}")
+
+
+def _properties(parent: ET.Element, **values: str) -> None:
+    props = ET.SubElement(parent, "properties")
+    for name, value in values.items():
+        ET.SubElement(props, "property", name=name, value=value)

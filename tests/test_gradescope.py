@@ -1,0 +1,79 @@
+"""The Gradescope autograder, unpacked into a folder laid out like Gradescope's and run for real."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+from grading.course import COURSE_DIR, load_course
+from grading.gradescope import build
+
+EXERCISE_IDS = [e.id for e in load_course(COURSE_DIR)]
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory):
+    return build(COURSE_DIR, tmp_path_factory.mktemp("dist") / "gradescope-autograder.zip")
+
+
+@pytest.fixture
+def autograder(tmp_path, bundle):
+    """``/autograder`` in a temporary folder: source/ unpacked from the zip, run_autograder beside it."""
+    root = tmp_path / "autograder"
+    with zipfile.ZipFile(bundle) as z:
+        z.extractall(root / "source")
+    shutil.copy(root / "source" / "run_autograder", root / "run_autograder")
+    (root / "run_autograder").chmod(0o755)
+    (root / "submission").mkdir()
+    return root
+
+
+def run_autograder(root) -> dict:
+    env = {**os.environ, "AUTOGRADER_ROOT": str(root), "AUTOGRADER_PYTHON": sys.executable}
+    proc = subprocess.run([str(root / "run_autograder")], env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
+
+
+def test_zip_has_the_scripts_on_top_executable_and_pinned_requirements(bundle):
+    with zipfile.ZipFile(bundle) as z:
+        names = set(z.namelist())
+        for script in ("setup.sh", "run_autograder"):
+            assert stat.S_IMODE(z.getinfo(script).external_attr >> 16) & 0o111
+        assert "requirements/grading.txt" in names
+        assert {f"exercises/{i}/exercise.yaml" for i in EXERCISE_IDS} <= names
+        assert "graders/test_01_hello.py" in names and "grading/worker.py" in names
+        assert not any("/solutions/" in n or n.startswith("solutions/") for n in names)
+
+
+def test_solution_gets_full_marks_in_gradescopes_format(autograder):
+    shutil.copytree(COURSE_DIR / "solutions" / "01-hello", autograder / "submission" / "01-hello")
+    results = run_autograder(autograder)
+    assert {"score", "execution_time", "output", "visibility", "tests"} <= set(results)
+    hello = [t for t in results["tests"] if t["tags"] == ["01-hello"]]
+    assert hello and all(t["score"] == t["max_score"] > 0 and t["status"] == "passed" for t in hello)
+    for test in results["tests"]:
+        assert {"name", "number", "score", "max_score", "status", "output", "visibility"} <= set(test)
+        assert test["status"] in {"passed", "failed"}
+    assert results["score"] == sum(t["score"] for t in results["tests"]) == sum(t["max_score"] for t in hello)
+
+
+def test_starter_in_a_clone_is_graded_with_the_bundles_own_graders(autograder):
+    """The submission's graders (here: edited to give free points) are ignored, and flagged."""
+    clone = autograder / "submission"
+    shutil.copytree(COURSE_DIR / "exercises" / "02-routing", clone / "exercises" / "02-routing")
+    shutil.copytree(COURSE_DIR / "graders", clone / "graders", ignore=shutil.ignore_patterns("__pycache__"))
+    (clone / "graders" / "test_02_routing.py").write_text("def test_free_points():\n    pass\n")
+    results = run_autograder(autograder)
+    routing = [t for t in results["tests"] if t["tags"] == ["02-routing"]]
+    assert len(routing) > 1
+    lost = [t for t in routing if t["status"] == "failed"]
+    assert lost and all(t["score"] < t["max_score"] and "Hint: " in t["output"] for t in lost)
+    assert "graders/test_02_routing.py" in results["output"]

@@ -1,0 +1,58 @@
+"""Graders integrity: a changed grading file is flagged in every report the instructor sees."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from conftest import grading_command
+from grading.course import COURSE_DIR
+from grading.integrity import MANIFEST, changed_files, read_manifest, render_manifest
+
+
+def test_committed_manifest_matches_the_graders():
+    """After changing a grader or the engine, `nox -s classroom` rewrites the manifest."""
+    stale = changed_files(COURSE_DIR)
+    assert not stale, f"out of date in {MANIFEST}: {stale}; run `nox -s classroom` and commit it"
+
+
+@pytest.fixture
+def course(tmp_path):
+    """A copy of the course's grading files and exercises, with its manifest."""
+    copy = tmp_path / "course"
+    for name in ("grading", "graders", "exercises", "requirements"):
+        shutil.copytree(COURSE_DIR / name, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(COURSE_DIR / "noxfile.py", copy)
+    (copy / MANIFEST).write_text(render_manifest(copy), encoding="utf-8")
+    return copy
+
+
+def test_edited_added_and_removed_files_are_all_listed(course):
+    assert changed_files(course) == []
+    grader = course / "graders" / "test_01_hello.py"
+    grader.write_text(grader.read_text() + "\n# free points\n")
+    (course / "graders" / "conftest.py").write_text("import pytest\n")
+    (course / "requirements" / "grading.txt").unlink()
+    assert changed_files(course) == ["graders/conftest.py", "graders/test_01_hello.py", "requirements/grading.txt"]
+
+
+def test_a_checkout_is_compared_with_the_course_manifest_when_given(course):
+    """A student who rewrites the manifest too is still caught against the instructor's copy."""
+    grader = course / "graders" / "test_01_hello.py"
+    grader.write_text(grader.read_text().replace("points(", "points(10 * "))
+    (course / MANIFEST).write_text(render_manifest(course), encoding="utf-8")
+    assert changed_files(course) == []
+    assert changed_files(course, expected=read_manifest(COURSE_DIR)) == ["graders/test_01_hello.py"]
+
+
+def test_grade_command_warns_about_an_edited_grader(course, tmp_path):
+    grader = course / "graders" / "test_01_hello.py"
+    grader.write_text(grader.read_text() + "\n# edited\n")
+    summary = tmp_path / "summary.md"
+    run = grading_command(
+        COURSE_DIR / "solutions", "01", workdir=tmp_path, cwd=course, env={"GITHUB_STEP_SUMMARY": str(summary)}
+    )
+    assert run.code == 0, run.err
+    assert "Warning: Grading files differ from graders/MANIFEST.sha256: graders/test_01_hello.py" in run.out
+    assert "graders/test_01_hello.py" in summary.read_text(encoding="utf-8")
