@@ -1,0 +1,152 @@
+"""Grader for 05-templates: pages rendered from templates that inherit one base, input escaped."""
+
+import re
+import sys
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+from markupsafe import escape
+
+from grading import expect
+
+PAGES = ("/", "/hello/Ada", "/tasks")
+MARKER = "<!-- added to base.html by the grader -->"
+names = st.text(min_size=1, max_size=30).filter(lambda s: "/" not in s and s not in (".", ".."))
+
+
+def rendered(templates, path):
+    """The names of the templates rendered while answering ``path``."""
+    seen = [name for name, _ in templates]
+    expect.that(
+        bool(seen),
+        f"GET {path} rendered no template: build the page with render_template, not an HTML string.",
+    )
+    return seen
+
+
+def context_of(templates, template):
+    return next(context for name, context in templates if name == template)
+
+
+def tasks_list(app):
+    """The student's module-level TASKS list (changed in place, so the view sees it)."""
+    tasks = getattr(sys.modules.get(app.import_name), "TASKS", None)
+    expect.that(isinstance(tasks, list), "app.py has no module-level list TASKS: keep the tasks there.")
+    return tasks
+
+
+@pytest.mark.points(1)
+def test_stylesheet_is_served(client):
+    """GET /static/style.css answers 200 with a text/css stylesheet."""
+    response = client.get("/static/style.css")
+    expect.status(response, 200)
+    expect.header(response, "Content-Type", lambda v: v.startswith("text/css"), "text/css")
+
+
+@pytest.mark.points(1)
+def test_pages_link_the_stylesheet_with_url_for(client):
+    """Every page links static/style.css with url_for, so the link works wherever the app is mounted."""
+    for path in PAGES:
+        response = client.get(path, base_url="http://localhost/course/")
+        expect.status(response, 200)
+        hrefs = re.findall(r"<link\b[^>]*\bhref=[\"']?([^\"' >]+)", response.get_data(as_text=True), re.I)
+        expect.that(
+            any(h.split("?")[0] == "/course/static/style.css" for h in hrefs),
+            f"GET {path}, with the app mounted under /course, links {', '.join(hrefs) or 'no stylesheet'}; "
+            "expected a <link> to /course/static/style.css, as url_for('static', filename='style.css') builds it.",
+        )
+
+
+@pytest.mark.points(1)
+def test_index_renders_index_html_titled_home(client, templates):
+    """GET / renders index.html, whose <title> says Home."""
+    response = client.get("/")
+    expect.status(response, 200)
+    names = rendered(templates, "/")
+    expect.that("index.html" in names, f"GET / rendered {', '.join(names)}, expected index.html.")
+    title = re.search(r"<title>(.*?)</title>", response.get_data(as_text=True), re.S | re.I)
+    shown = title.group(1).strip() if title else "(no <title>)"
+    expect.that(title is not None and "Home" in title.group(1), f"GET / has the title {shown!r}, expected Home.")
+
+
+@pytest.mark.points(1)
+def test_hello_renders_hello_html_with_the_name(client, templates):
+    """GET /hello/Ada renders hello.html with the context variable name = "Ada"."""
+    response = client.get("/hello/Ada")
+    expect.contains(response, "Ada")
+    names = rendered(templates, "/hello/Ada")
+    expect.that("hello.html" in names, f"GET /hello/Ada rendered {', '.join(names)}, expected hello.html.")
+    expect.equal(context_of(templates, "hello.html").get("name"), "Ada", "The context variable name of hello.html")
+
+
+@pytest.mark.points(2)
+@given(name=names)
+@example(name="<script>alert('hi')")
+@example(name='Tom & "Jerry"')
+def test_hello_escapes_any_name(client, name):
+    """GET /hello/<name> shows any name escaped: no markup from the URL reaches the page."""
+    response = client.get("/hello/" + quote(name, safe=""))
+    expect.status(response, 200)
+    body = response.get_data(as_text=True)
+    expect.that(
+        str(escape(name)) in body,
+        f"GET /hello/{name} returned {expect.describe_body(body)}, which does not show the name escaped as "
+        f"{str(escape(name))!r}: let the template escape it ({{{{ name }}}}, never |safe).",
+    )
+
+
+@pytest.mark.points(1)
+def test_tasks_render_an_li_per_task(client, templates, app):
+    """GET /tasks renders tasks.html with the TASKS list as context, one <li> per task."""
+    tasks = tasks_list(app)
+    tasks[:] = ["Write <tests>", "Ship it", "Rest"]
+    response = client.get("/tasks")
+    expect.status(response, 200)
+    names = rendered(templates, "/tasks")
+    expect.that("tasks.html" in names, f"GET /tasks rendered {', '.join(names)}, expected tasks.html.")
+    expect.equal(list(context_of(templates, "tasks.html").get("tasks") or []), tasks, "The context variable tasks")
+    items = re.findall(r"<li\b[^>]*>(.*?)</li>", response.get_data(as_text=True), re.S | re.I)
+    expect.equal([i.strip() for i in items], [str(escape(t)) for t in tasks], "With TASKS = " + repr(tasks) + ", the <li> items")
+
+
+@pytest.mark.points(1)
+def test_empty_task_list_says_no_tasks_yet(client, templates, app):
+    """With TASKS empty, GET /tasks renders tasks.html saying No tasks yet, and no <li>."""
+    tasks_list(app).clear()
+    response = client.get("/tasks")
+    expect.contains(response, "No tasks yet")
+    names = rendered(templates, "/tasks")
+    expect.that("tasks.html" in names, f"GET /tasks rendered {', '.join(names)}, expected tasks.html.")
+    expect.that(
+        re.search(r"<li\b", response.get_data(as_text=True), re.I) is None,
+        "With TASKS empty, GET /tasks still shows <li> items.",
+    )
+
+
+@pytest.mark.points(2)
+def test_every_page_extends_base_html(app, client):
+    """Every page inherits base.html (footer Built with Flask): a change to base.html shows on all."""
+    base = Path(app.root_path) / (app.template_folder or "templates") / "base.html"
+    expect.that(base.is_file(), "templates/base.html was not found: put the page frame there.")
+    original = base.read_text(encoding="utf-8")
+    base.write_text(original + MARKER + "\n", encoding="utf-8")
+    try:
+        for path in PAGES:
+            response = client.get(path)
+            expect.status(response, 200)
+            body = response.get_data(as_text=True)
+            footer = re.search(r"<footer\b[^>]*>(.*?)</footer>", body, re.S | re.I)
+            expect.that(
+                footer is not None and "Built with Flask" in footer.group(1),
+                f"GET {path} has no <footer> saying Built with Flask: put it in base.html.",
+            )
+            expect.that(
+                MARKER in body,
+                f"GET {path}: a line the grader added to base.html did not appear on the page, so the page "
+                "copies the frame instead of inheriting it: start its template with {% extends \"base.html\" %}.",
+            )
+    finally:
+        base.write_text(original, encoding="utf-8")

@@ -1,0 +1,65 @@
+"""The 05-templates grader: what it accepts and what it refuses."""
+
+import pytest
+
+ID = "05-templates"
+
+
+def test_solution_gets_full_marks(grade):
+    assert grade.solution(ID).full
+
+
+def test_starter_with_html_in_strings_gets_zero(grade):
+    assert grade.starter(ID).score == 0
+
+
+@pytest.mark.parametrize("style", ["layout_chain", "methodview"])
+def test_other_correct_styles_get_full_marks(grade, style):
+    result = grade.alternative(ID, style)
+    assert result.full, result.explain()
+
+
+def test_safe_filter_loses_the_escaping_check(grade):
+    result = grade.mutant(ID, {"templates/hello.html": [("{{ name }}", "{{ name|safe }}")]})
+    assert result.lost == {"hello_escapes_any_name"}
+    assert "escaped as" in result.check("hello_escapes_any_name").message
+
+
+def test_hand_written_stylesheet_path_loses_the_url_for_check(grade):
+    result = grade.mutant(
+        ID, {"templates/base.html": [("{{ url_for('static', filename='style.css') }}", "/static/style.css")]}
+    )
+    assert result.lost == {"pages_link_the_stylesheet_with_url_for"}
+    assert "/course/static/style.css" in result.check("pages_link_the_stylesheet_with_url_for").message
+
+
+def test_page_that_copies_the_frame_loses_the_inheritance_check(grade):
+    copied_head = (
+        '<!doctype html>\n<html><head><title>Tasks</title>\n'
+        "<link rel=\"stylesheet\" href=\"{{ url_for('static', filename='style.css') }}\"></head><body>"
+    )
+    result = grade.mutant(ID, {"templates/tasks.html": [
+        ('{% extends "base.html" %}\n{% block title %}Tasks{% endblock %}\n{% block content %}', copied_head),
+        ("{% endif %}\n{% endblock %}", "{% endif %}\n<footer>Built with Flask</footer></body></html>"),
+    ]})
+    assert result.lost == {"every_page_extends_base_html"}
+    assert "GET /tasks" in result.check("every_page_extends_base_html").message
+
+
+def test_no_else_branch_loses_the_empty_list_check(grade):
+    result = grade.mutant(ID, {"templates/tasks.html": [("  {% else %}\n    <p>No tasks yet</p>\n", "")]})
+    assert result.lost == {"empty_task_list_says_no_tasks_yet"}
+
+
+def test_wrong_title_loses_the_index_check(grade):
+    result = grade.mutant(ID, {"templates/index.html": [("{% block title %}Home", "{% block title %}Welcome")]})
+    assert result.lost == {"index_renders_index_html_titled_home"}
+    assert "'Welcome'" in result.check("index_renders_index_html_titled_home").message
+
+
+def test_name_passed_under_another_variable_loses_the_context_check(grade):
+    result = grade.mutant(ID, {
+        "app.py": [('render_template("hello.html", name=name)', 'render_template("hello.html", who=name)')],
+        "templates/hello.html": [("{{ name }}", "{{ who }}")],
+    })
+    assert result.lost == {"hello_renders_hello_html_with_the_name"}
