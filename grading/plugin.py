@@ -6,6 +6,7 @@ It gives a grader module the fixtures it needs and nothing else:
 ``student``   the student's code, copied to a private folder (their files are never touched)
 ``test_config`` ``None``; a factory exercise's grader overrides it
 ``app``       the student's app, built afresh for each check
+``make_app``  ``make_app(arg)`` builds one more (a second app, another configuration)
 ``client``    ``app.test_client()``, which remembers what a failing view raised
 ``runner``    ``app.test_cli_runner()``
 ``templates`` the ``(template name, context)`` pairs rendered during the check
@@ -225,11 +226,21 @@ def test_config():
 
 
 @pytest.fixture
-def app(exercise, student, test_config):
+def make_app(exercise, student):
+    """``make_app(arg)``: one more fresh app; a factory is called with ``arg`` (none when ``None``)."""
+
+    def make(arg=None) -> flask.Flask:
+        application = student.make_app(exercise.app, arg)
+        application.test_client_class = GradingClient
+        return application
+
+    return make
+
+
+@pytest.fixture
+def app(make_app, test_config):
     """The student's Flask app, imported (or built by its factory) afresh for this check."""
-    application = student.make_app(exercise.app, test_config)
-    application.test_client_class = GradingClient
-    return application
+    return make_app(test_config)
 
 
 @pytest.fixture
