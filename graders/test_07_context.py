@@ -1,0 +1,143 @@
+"""Grader for 07-context: sessions per client, g per request, current_app outside a view."""
+
+import inspect
+import sys
+import threading
+
+import flask
+import pytest
+
+from grading import expect
+
+THREADS, VISITS = 4, 5
+
+
+def visits(client, count):
+    """The bodies of ``count`` visits of one client."""
+    return [client.get("/visit").get_data(as_text=True).strip() for _ in range(count)]
+
+
+def expected_visits(count):
+    return [f"Visits: {n}" for n in range(1, count + 1)]
+
+
+@pytest.fixture
+def seen_request_ids(app):
+    """``g.request_id`` as it stood at the end of each request, in order."""
+    seen = []
+
+    @app.after_request
+    def record(response):
+        seen.append(flask.g.get("request_id"))
+        return response
+
+    return seen
+
+
+@pytest.mark.points(1)
+def test_secret_key_is_set(app):
+    """The app has a SECRET_KEY: sessions are signed with it."""
+    expect.that(bool(app.secret_key), "app.secret_key is not set: sessions need app.config['SECRET_KEY'].")
+
+
+@pytest.mark.points(1)
+def test_visit_counts_this_clients_visits(app):
+    """GET /visit answers Visits: 1, 2, 3 to one client; a new client starts again at 1."""
+    expect.equal(visits(app.test_client(), 3), expected_visits(3), "Three visits of one client")
+    expect.equal(visits(app.test_client(), 1), expected_visits(1), "The first visit of a second client")
+
+
+@pytest.mark.points(1)
+def test_two_clients_count_separately(app):
+    """Visits of two clients, taking turns, are counted apart."""
+    ada, bob = app.test_client(), app.test_client()
+    got = visits(ada, 1) + visits(bob, 1) + visits(ada, 1) + visits(bob, 1)
+    expect.equal(got, ["Visits: 1", "Visits: 1", "Visits: 2", "Visits: 2"], "The answers to Ada, Bob, Ada, Bob visiting in turn")
+
+
+@pytest.mark.points(2)
+def test_visits_count_per_client_under_concurrent_requests(app):
+    """Clients visiting at the same time, from several threads, each count only their own visits."""
+    start = threading.Barrier(THREADS)
+    results: dict[int, list] = {}
+
+    def visitor(number):
+        client = app.test_client()
+        start.wait(timeout=5)
+        try:
+            results[number] = visits(client, VISITS)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            results[number] = [f"{type(exc).__name__}: {exc}"]
+
+    threads = [threading.Thread(target=visitor, args=(n,), daemon=True) for n in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    for number in range(THREADS):
+        expect.equal(
+            results.get(number), expected_visits(VISITS),
+            f"The list of answers to client {number + 1}, with {THREADS} clients visiting at once,",
+        )
+
+
+@pytest.mark.points(1)
+def test_request_id_is_fresh_on_every_request(client, seen_request_ids):
+    """A before_request function sets g.request_id, a new value for every request."""
+    ids = [client.get("/whoami").get_json(silent=True) for _ in range(3)]
+    expect.that(all(seen_request_ids), f"g.request_id at the end of each request was {seen_request_ids}: "
+                "set it in a @app.before_request function.")
+    expect.that(len(set(seen_request_ids)) == 3, f"Three requests had the g.request_id values {seen_request_ids}: "
+                "each request needs a new one.")
+    expect.equal(ids, [{"request_id": i} for i in seen_request_ids], "GET /whoami, three times,")
+
+
+@pytest.mark.points(1)
+def test_every_response_carries_x_request_id(client, seen_request_ids):
+    """Every response, a 404 included, has the header X-Request-ID = g.request_id."""
+    for path in ("/whoami", "/visit", "/greeting", "/no-such-page"):
+        response = client.get(path)
+        sent = expect.header(response, "X-Request-ID", expected="the request's g.request_id")
+        expect.equal(sent, seen_request_ids[-1], f"The X-Request-ID header of GET {path}")
+
+
+@pytest.mark.points(1)
+def test_greeting_reads_the_config(app, client):
+    """GET /greeting answers app.config["GREETING"], Hello by default."""
+    expect.text(client.get("/greeting"), "Hello")
+    app.config["GREETING"] = "Bonjour"
+    expect.text(client.get("/greeting"), "Bonjour")
+
+
+@pytest.mark.points(1)
+def test_greeting_helper_uses_current_app(app, student):
+    """A helper function outside the view reads the greeting through current_app, for any app."""
+    probe = flask.Flask("probe")
+    probe.config["GREETING"] = "Greetings from another app"
+    views = set(app.view_functions.values())
+    for function in _helpers(student, views):
+        with probe.test_request_context("/"):
+            try:
+                if function() == probe.config["GREETING"]:
+                    return
+            except Exception:  # noqa: BLE001,S112 - a function that needs more than current_app
+                continue
+    expect.fail(
+        "No function outside your views returned the GREETING of the app that is running (called "
+        "inside another app's context, yours answered with their own app's): read it with "
+        "current_app.config['GREETING'] in a helper, and call the helper from the view."
+    )
+
+
+def _helpers(student, views):
+    """Module-level functions of the student's modules that take no arguments and are not views."""
+    root = str(student.path)
+    for module in list(sys.modules.values()):
+        if not (getattr(module, "__file__", None) or "").startswith(root):
+            continue
+        for _, function in inspect.getmembers(module, inspect.isfunction):
+            if function.__module__ != module.__name__ or function in views:
+                continue
+            params = inspect.signature(function).parameters.values()
+            if all(p.default is not p.empty or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params):
+                yield function

@@ -1,0 +1,39 @@
+import uuid
+
+from flask import Flask, current_app, g, session
+
+app = Flask(__name__)
+app.config["SECRET_KEY"] = "dev-only-change-me"  # signs the session cookie
+app.config["GREETING"] = "Hello"
+
+
+def greeting():
+    """Works for whichever app is handling the request: current_app, not the global app."""
+    return current_app.config.get("GREETING", "Hello")
+
+
+@app.before_request
+def assign_request_id():
+    g.request_id = uuid.uuid4().hex
+
+
+@app.after_request
+def add_request_id_header(response):
+    response.headers["X-Request-ID"] = g.request_id
+    return response
+
+
+@app.route("/visit")
+def visit():
+    session["visits"] = session.get("visits", 0) + 1
+    return f"Visits: {session['visits']}"
+
+
+@app.route("/whoami")
+def whoami():
+    return {"request_id": g.request_id}
+
+
+@app.route("/greeting")
+def greet():
+    return greeting()
