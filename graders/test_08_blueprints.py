@@ -1,0 +1,123 @@
+"""Grader for 08-blueprints: an application factory and blueprints, wherever the student put them."""
+
+import numbers
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from grading import expect
+
+
+@pytest.fixture
+def test_config():
+    return {"TESTING": True}
+
+
+@pytest.fixture
+def factory(student):
+    """The student's ``create_app``, imported once: two calls must still give two apps."""
+    return student.attribute("shop:create_app")
+
+
+def blueprint(app, name, home):
+    """The blueprint called ``name``, or a failed check listing the ones there are."""
+    found = sorted(app.blueprints)
+    expect.that(
+        name in app.blueprints,
+        f"app.blueprints has {', '.join(found) or 'no blueprint'}; expected a blueprint named {name!r} "
+        f"for {home}: Blueprint({name!r}, __name__), registered in create_app.",
+    )
+    return app.blueprints[name]
+
+
+def rules_of(app, name):
+    return [rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith(name + ".")]
+
+
+def products_of(client):
+    data = expect.json(client.get("/api/products"))
+    expect.that(isinstance(data, list), f"GET /api/products returned {expect.show(data)}, expected a JSON list.")
+    expect.that(bool(data), "GET /api/products returned an empty list: the shop needs a few products.")
+    return data
+
+
+@pytest.mark.points(1)
+def test_each_call_returns_a_new_independent_app(factory):
+    """create_app() returns a new app on every call; one app's config never reaches another."""
+    first = factory({"TESTING": True, "ONLY_IN_FIRST": "yes"})
+    second = factory({"TESTING": True})
+    expect.that(first is not second, "create_app() returned the same app object twice: create the Flask "
+                "app inside create_app, not at module level.")
+    expect.that("ONLY_IN_FIRST" not in second.config, "A setting passed to one create_app() call showed up in "
+                "the app of the next call: each app needs its own config.")
+    third = factory()
+    expect.that(third.blueprints.keys() == first.blueprints.keys(),
+                "create_app() with no test_config registers other blueprints than create_app({...}).")
+
+
+@pytest.mark.points(1)
+def test_test_config_is_applied_after_the_defaults(factory):
+    """create_app(test_config) applies test_config after the defaults: its values win."""
+    app = factory({"TESTING": True, "SECRET_KEY": "from-test-config"})
+    expect.equal(app.config.get("SECRET_KEY"), "from-test-config", "With test_config SECRET_KEY='from-test-config', app.config['SECRET_KEY']")
+    expect.equal(app.testing, True, "With test_config TESTING=True, app.testing")
+
+
+@pytest.mark.points(1)
+def test_main_blueprint_serves_the_home_page(app, client):
+    """A blueprint named main serves GET / (200)."""
+    blueprint(app, "main", "the home page")
+    expect.status(client.get("/"), 200)
+    home = [r.endpoint for r in app.url_map.iter_rules() if r.rule == "/"]
+    expect.that(any(e.startswith("main.") for e in home),
+                f"GET / is served by {', '.join(home) or 'nothing'}, expected a view of the main blueprint.")
+
+
+@pytest.mark.points(1)
+def test_api_blueprint_lives_under_api(app):
+    """A blueprint named api has every rule under /api; url_for("api.list_products") is /api/products."""
+    blueprint(app, "api", "the JSON API")
+    outside = [r.rule for r in rules_of(app, "api") if not r.rule.startswith("/api/")]
+    expect.that(not outside, f"The api blueprint has rules outside /api: {', '.join(outside)}; register it "
+                "with url_prefix='/api'.")
+    with app.test_request_context():
+        try:
+            url = app.url_for("api.list_products")
+        except Exception as exc:  # noqa: BLE001 - a BuildError, for a missing endpoint
+            expect.fail(f'url_for("api.list_products") failed ({type(exc).__name__}): name the list view '
+                        "list_products in the api blueprint.")
+    expect.equal(url, "/api/products", 'url_for("api.list_products")')
+
+
+@pytest.mark.points(2)
+def test_products_list_is_json_objects_with_id_name_price(client):
+    """GET /api/products answers a JSON list of products, each with an int id, a name and a price."""
+    for product in products_of(client):
+        expect.that(
+            isinstance(product, dict)
+            and isinstance(product.get("id"), int)
+            and isinstance(product.get("name"), str)
+            and isinstance(product.get("price"), numbers.Real)
+            and not isinstance(product.get("price"), bool),
+            f"GET /api/products has the item {expect.show(product)}, expected an object like "
+            '{"id": 1, "name": "Flask mug", "price": 9.5}.',
+        )
+
+
+@pytest.mark.points(1)
+def test_product_by_id_is_json(client):
+    """GET /api/products/<id> answers the product of that id, as JSON."""
+    for product in products_of(client):
+        if isinstance(product, dict) and "id" in product:
+            expect.json(client.get(f"/api/products/{product['id']}"), product)
+
+
+@pytest.mark.points(1)
+@given(product_id=st.integers(min_value=0, max_value=10**9))
+def test_unknown_product_is_a_json_404(client, product_id):
+    """GET /api/products/<id> of no product answers 404 JSON; a text id answers 404."""
+    known = {p.get("id") for p in client.get("/api/products").get_json(silent=True) or [] if isinstance(p, dict)}
+    if product_id not in known:
+        expect.json(client.get(f"/api/products/{product_id}"), status_code=404)
+    expect.status(client.get("/api/products/mug"), 404)

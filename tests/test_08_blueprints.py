@@ -1,0 +1,62 @@
+"""The 08-blueprints grader: what it accepts and what it refuses."""
+
+import pytest
+
+ID = "08-blueprints"
+
+
+def test_solution_gets_full_marks(grade):
+    assert grade.solution(ID).full
+
+
+def test_starter_with_one_global_app_is_well_below_full(grade):
+    assert grade.starter(ID).score <= 1
+
+
+@pytest.mark.parametrize("style", ["one_file", "subpackages"])
+def test_other_correct_styles_get_full_marks(grade, style):
+    result = grade.alternative(ID, style)
+    assert result.full, result.explain()
+
+
+def test_global_app_loses_the_new_app_check(grade):
+    result = grade.mutant(ID, {"shop/__init__.py": [
+        ("def create_app(test_config=None):\n    app = Flask(__name__)\n",
+         "app = Flask(__name__)\n\n\ndef create_app(test_config=None):\n    if app.blueprints:\n        return app\n"),
+    ]})
+    assert result.lost == {"each_call_returns_a_new_independent_app"}
+    assert "same app object twice" in result.check("each_call_returns_a_new_independent_app").message
+
+
+def test_test_config_applied_first_loses_its_check(grade):
+    result = grade.mutant(ID, {"shop/__init__.py": [
+        ('    app.config.from_mapping(SECRET_KEY="dev", SHOP_NAME="Flask Shop")\n'
+         "    if test_config is not None:\n        app.config.update(test_config)\n",
+         "    if test_config is not None:\n        app.config.update(test_config)\n"
+         '    app.config.from_mapping(SECRET_KEY="dev", SHOP_NAME="Flask Shop")\n'),
+    ]})
+    assert result.lost == {"test_config_is_applied_after_the_defaults"}
+
+
+def test_main_blueprint_under_another_name_loses_its_check(grade):
+    result = grade.mutant(ID, {"shop/main.py": [('Blueprint("main"', 'Blueprint("home"')]})
+    assert result.lost == {"main_blueprint_serves_the_home_page"}
+    assert "app.blueprints has api, home" in result.check("main_blueprint_serves_the_home_page").message
+
+
+def test_html_404_for_unknown_product_loses_the_json_404_check(grade):
+    result = grade.mutant(ID, {"shop/api.py": [
+        ('    return {"error": f"no product {product_id}"}, 404', '    abort(404)'),
+        ("from flask import Blueprint, jsonify", "from flask import Blueprint, abort, jsonify"),
+    ]})
+    assert result.lost == {"unknown_product_is_a_json_404"}
+
+
+def test_prices_as_strings_lose_the_list_check(grade):
+    result = grade.mutant(ID, {"shop/api.py": [('"price": 9.5}', '"price": "9.50"}')]})
+    assert result.lost == {"products_list_is_json_objects_with_id_name_price"}
+
+
+def test_list_view_under_another_name_loses_the_api_check(grade):
+    result = grade.mutant(ID, {"shop/api.py": [("def list_products():", "def all_products():")]})
+    assert result.lost == {"api_blueprint_lives_under_api"}
