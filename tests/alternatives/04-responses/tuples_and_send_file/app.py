@@ -2,7 +2,7 @@
 
 import io
 
-from flask import Flask, jsonify, redirect, request, send_file
+from flask import Flask, jsonify, request, send_file
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 app = Flask(__name__)
