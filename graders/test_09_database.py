@@ -1,0 +1,141 @@
+"""Grader for 09-database: Flask-SQLAlchemy on a real SQLite file, tables made by `flask init-db`.
+
+Each check points the app at a fresh database file (through ``test_config``) and reads that file
+with Python's own ``sqlite3`` to see what really reached it.
+"""
+
+import sqlite3
+from contextlib import closing
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from grading import expect
+
+ADA = {"name": "ada", "email": "ada@example.com"}
+COLUMNS = {"id", "name", "email"}
+
+
+@pytest.fixture
+def database(tmp_path):
+    """The SQLite file of this check."""
+    return tmp_path / "grading.db"
+
+
+@pytest.fixture
+def test_config(database):
+    return {"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"}
+
+
+@pytest.fixture
+def ready(app, runner, database):
+    """The app after `flask init-db` created its tables."""
+    result = runner.invoke(args=["init-db"])
+    expect.that(
+        "No such command" not in result.output,
+        'There is no `flask init-db` command: add one with @app.cli.command("init-db") that calls db.create_all().',
+    )
+    expect.that(result.exit_code == 0, f"`flask init-db` failed: {result.output.strip() or result.exception!r}")
+    return app
+
+
+def users_table(database):
+    """The name of the table holding users (any table with id, name and email columns)."""
+    with closing(sqlite3.connect(database)) as con:
+        tables = [row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        for table in tables:
+            columns = {row[1] for row in con.execute(f'PRAGMA table_info("{table}")')}
+            if COLUMNS <= columns:
+                return table
+    expect.fail(f"After `flask init-db`, the database file has the tables {tables or 'none'}, none with the "
+                "columns id, name and email: define the User model and call db.create_all() in init-db.")
+
+
+def rows(database):
+    table = users_table(database)
+    with closing(sqlite3.connect(database)) as con:
+        return [dict(zip(("id", "name", "email"), row)) for row in con.execute(f'SELECT id, name, email FROM "{table}"')]
+
+
+def create(client, user=ADA):
+    data = expect.json(client.post("/users", json=user), status_code=201)
+    expect.that(isinstance(data, dict) and isinstance(data.get("id"), int),
+                f"POST /users returned {expect.show(data)}, expected the new user's JSON with an integer id.")
+    return data
+
+
+@pytest.mark.points(1)
+def test_sqlalchemy_extension_is_set_up(app):
+    """The app is set up with Flask-SQLAlchemy: app.extensions["sqlalchemy"] exists."""
+    expect.that("sqlalchemy" in app.extensions, "app.extensions has no 'sqlalchemy': create db = SQLAlchemy() "
+                "and call db.init_app(app) in create_app.")
+
+
+@pytest.mark.points(2)
+def test_init_db_creates_the_users_table(ready, database):
+    """`flask init-db` creates a table with the columns id, name and email in the configured file."""
+    users_table(database)
+
+
+@pytest.mark.points(1)
+def test_new_user_is_201_with_its_id(ready, client):
+    """POST /users with JSON name and email answers 201 and the user as JSON, with its id."""
+    data = create(client)
+    expect.equal({k: data.get(k) for k in ADA}, ADA, "The name and email in the answer to POST /users")
+
+
+@pytest.mark.points(2)
+def test_new_user_reaches_the_table(ready, client, database):
+    """A user created with POST /users is a row of the table in the database file."""
+    data = create(client)
+    expect.equal(rows(database), [{"id": data["id"], **ADA}], "The rows of the users table after POST /users")
+
+
+@pytest.mark.points(1)
+def test_duplicate_name_is_409(ready, client, database):
+    """POST /users with a name already taken answers 409 and stores nothing."""
+    create(client)
+    expect.status(client.post("/users", json={"name": "ada", "email": "other@example.com"}), 409)
+    expect.equal(len(rows(database)), 1, "The number of rows after a duplicate POST /users")
+    expect.status(client.get("/users"), 200)  # the session still works after the refused insert
+
+
+@pytest.mark.points(1)
+@given(body=st.fixed_dictionaries({}, optional={"name": st.text(max_size=10), "email": st.text(max_size=10)}))
+def test_missing_field_is_400(ready, client, body):
+    """POST /users without a name or an email (any such JSON body) answers 400."""
+    if "name" in body and "email" in body:
+        return
+    expect.status(client.post("/users", json=body), 400)
+
+
+@pytest.mark.points(1)
+def test_users_are_listed_and_found_by_id(ready, client):
+    """GET /users lists the users as JSON; GET /users/<id> answers 200 for one, 404 for an unknown id."""
+    ada = create(client)
+    bob = create(client, {"name": "bob", "email": "bob@example.com"})
+    listed = expect.json(client.get("/users"))
+    names = sorted(u.get("name") for u in listed if isinstance(u, dict)) if isinstance(listed, list) else listed
+    expect.equal(names, ["ada", "bob"], "The names in GET /users")
+    found = expect.json(client.get(f"/users/{bob['id']}"))
+    expect.equal(found.get("name") if isinstance(found, dict) else found, "bob", f"The name in GET /users/{bob['id']}")
+    expect.status(client.get(f"/users/{ada['id'] + bob['id'] + 100}"), 404)
+
+
+@pytest.mark.points(1)
+def test_delete_is_204_and_removes_the_row(ready, client, database):
+    """DELETE /users/<id> answers 204, and the row is gone from the table."""
+    ada = create(client)
+    expect.status(client.delete(f"/users/{ada['id']}"), 204)
+    expect.equal(rows(database), [], "The rows of the users table after DELETE")
+    expect.status(client.get(f"/users/{ada['id']}"), 404)
+
+
+@pytest.mark.points(2)
+def test_second_app_on_the_same_file_sees_the_data(ready, client, make_app, test_config):
+    """Data lives in the database: a second app on the same file lists the user the first created."""
+    create(client)
+    listed = expect.json(make_app(test_config).test_client().get("/users"))
+    names = [u.get("name") for u in listed if isinstance(u, dict)] if isinstance(listed, list) else listed
+    expect.equal(names, ["ada"], "GET /users of a second app on the same database file gives the names")

@@ -1,0 +1,45 @@
+"""The 09-database grader: what it accepts and what it refuses."""
+
+ID = "09-database"
+
+
+def test_starter_without_a_database_gets_zero(grade):
+    assert grade.starter(ID).score == 0
+
+
+def test_name_not_unique_loses_the_409_check(grade):
+    result = grade.mutant(ID, {"app.py": [("db.String(80), unique=True,", "db.String(80),")]})
+    assert result.lost == {"duplicate_name_is_409"}
+    assert "returned 201, expected 409" in result.check("duplicate_name_is_409").message
+
+
+def test_unchecked_email_loses_the_400_check(grade):
+    result = grade.mutant(ID, {"app.py": [(' or not data.get("email"):', ":")]})
+    assert result.lost == {"missing_field_is_400"}
+
+
+def test_delete_answering_200_loses_the_delete_check(grade):
+    result = grade.mutant(ID, {"app.py": [('return "", 204', 'return {"deleted": user_id}')]})
+    assert result.lost == {"delete_is_204_and_removes_the_row"}
+
+
+def test_test_config_overwritten_by_the_default_misses_the_graders_file(grade):
+    result = grade.mutant(ID, {"app.py": [
+        ('    app.config.from_mapping(SQLALCHEMY_DATABASE_URI="sqlite:///users.db")\n'
+         "    if test_config is not None:\n        app.config.update(test_config)\n",
+         "    if test_config is not None:\n        app.config.update(test_config)\n"
+         '    app.config.from_mapping(SQLALCHEMY_DATABASE_URI="sqlite:///users.db")\n'),
+    ]})
+    assert {"init_db_creates_the_users_table", "new_user_reaches_the_table"} <= result.lost
+    assert "sqlalchemy_extension_is_set_up" not in result.lost
+    assert "none with the columns id, name and email" in result.check("init_db_creates_the_users_table").message
+
+
+def test_users_kept_in_a_list_lose_the_database_checks(grade):
+    result = grade.mutant(ID, {"app.py": [
+        ("    return [u.to_dict() for u in db.session.scalars(db.select(User).order_by(User.id))]",
+         "    return [{'id': 1, 'name': n, 'email': ''} for n in NAMES]"),
+        ("db = SQLAlchemy()\n", "db = SQLAlchemy()\nNAMES = []\n"),
+        ("        return user.to_dict(), 201", "        NAMES.append(user.name)\n        return user.to_dict(), 201"),
+    ]})
+    assert result.lost == {"second_app_on_the_same_file_sees_the_data"}
