@@ -1,0 +1,146 @@
+"""Grader for 11-auth: Flask-Login, hashed passwords, login_required, safe next, real logout."""
+
+import sys
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from werkzeug.security import check_password_hash
+
+from grading import expect
+
+PASSWORD = "correct horse battery"
+hosts = st.from_regex(r"[a-z]{1,10}\.(example|test|com|org)", fullmatch=True)
+external = st.builds(
+    lambda scheme, host, path: f"{scheme}{host}/{path}",
+    st.sampled_from(["https://", "http://", "//", "HTTPS://", "https:/", "https:"]),
+    hosts,
+    st.from_regex(r"[a-z0-9/]{0,12}", fullmatch=True),
+)
+
+
+@pytest.fixture
+def app(app):
+    """The student's app, with CSRF checks off (tests may turn them off; the login is the point)."""
+    app.config["WTF_CSRF_ENABLED"] = False
+    return app
+
+
+@pytest.fixture
+def add_user(app):
+    """The student's ``add_user`` function, from the same module as the app."""
+    function = getattr(sys.modules.get(app.import_name), "add_user", None)
+    expect.that(callable(function), "app.py has no add_user(username, password) function.")
+    return function
+
+
+@pytest.fixture
+def ada(add_user):
+    add_user("ada", PASSWORD)
+    return "ada"
+
+
+def log_in(client, username="ada", password=PASSWORD, next_url=None):
+    """POST /login; a next URL goes both in the query string and in the form, as forms differ."""
+    data = {"username": username, "password": password}
+    if next_url is None:
+        return client.post("/login", data=data)
+    return client.post("/login", query_string={"next": next_url}, data={**data, "next": next_url})
+
+
+def is_local(location):
+    """A redirect that stays on this site: a path, or an absolute URL to localhost."""
+    if location.startswith(("http://localhost/", "https://localhost/")):
+        return True
+    return location.startswith("/") and not location.startswith(("//", "/\\"))
+
+
+@pytest.mark.points(1)
+def test_login_manager_is_set_up(app):
+    """Flask-Login is set up: app.login_manager exists."""
+    expect.that(hasattr(app, "login_manager"), "app has no login_manager: create LoginManager(app) "
+                "(or login_manager.init_app(app)).")
+
+
+@pytest.mark.points(2)
+def test_add_user_stores_a_password_hash(add_user):
+    """add_user returns the stored user, whose password_hash is a Werkzeug hash, never the password."""
+    for name, password in (("grace", PASSWORD), ("linus", "pässwörd ✓ 123")):
+        user = add_user(name, password)
+        stored = getattr(user, "password_hash", None)
+        expect.that(isinstance(stored, str), f"add_user({name!r}, ...) returned {expect.show(user)}, whose "
+                    "password_hash is missing: return the stored user object, with a password_hash attribute.")
+        expect.that(stored != password, f"add_user stored the password {password!r} itself as password_hash: "
+                    "store generate_password_hash(password) instead.")
+        try:
+            right, wrong = check_password_hash(stored, password), check_password_hash(stored, password + "x")
+        except (ValueError, TypeError):
+            right = wrong = None
+        expect.that(right is True and wrong is False, f"password_hash {stored[:30]!r}… is not a Werkzeug password "
+                    f"hash of {password!r}: use werkzeug.security.generate_password_hash.")
+
+
+@pytest.mark.points(1)
+def test_right_password_logs_in_to_the_dashboard(client, ada):
+    """POST /login with the right password redirects to /dashboard, which shows the username."""
+    expect.redirect(log_in(client), "/dashboard")
+    expect.contains(client.get("/dashboard"), "ada")
+
+
+@pytest.mark.points(1)
+def test_wrong_password_is_401_with_the_form(client, ada):
+    """POST /login with a wrong password (or an unknown user) answers 401 and the form again."""
+    for username, password in (("ada", "wrong password"), ("nobody", PASSWORD)):
+        response = log_in(client, username, password)
+        expect.contains(response, "<form", status_code=401)
+    response = client.get("/dashboard")
+    expect.that(response.status_code != 200, "After a wrong password, GET /dashboard answered 200: "
+                "nobody should be logged in.")
+
+
+@pytest.mark.points(1)
+def test_dashboard_redirects_anonymous_visitors_to_login_with_next(client):
+    """An anonymous GET /dashboard redirects to /login?next=... pointing back to /dashboard."""
+    response = client.get("/dashboard")
+    expect.redirect(response, "/login")
+    location = response.headers["Location"]
+    nexts = parse_qs(urlsplit(location).query).get("next", [])
+    expect.that(nexts and urlsplit(nexts[0]).path == "/dashboard", f"GET /dashboard redirected to {location}, "
+                "expected a next parameter naming /dashboard: decorate the view with @login_required and set "
+                'login_manager.login_view = "login".')
+
+
+@pytest.mark.points(1)
+def test_local_next_is_followed(client, ada):
+    """After logging in with a local next (/dashboard?tab=2), the app redirects there."""
+    response = log_in(client, next_url="/dashboard?tab=2")
+    location = response.headers.get("Location", "")
+    expect.that(response.status_code in (301, 302, 303, 307, 308) and location.endswith("/dashboard?tab=2"),
+                f"POST /login?next=/dashboard?tab=2 answered {response.status_code} to {location or 'nowhere'}, "
+                "expected a redirect to /dashboard?tab=2.")
+
+
+@pytest.mark.points(2)
+@pytest.mark.timeout(30)  # every example checks a password hash, slow by design
+@settings(max_examples=10)
+@given(target=external)
+@example(target="https://evil.example/")
+@example(target="//evil.example/")
+def test_external_next_is_not_followed(client, ada, target):
+    """After logging in, a next pointing to another site (any scheme or //host form) is ignored."""
+    response = log_in(client, next_url=target)
+    location = response.headers.get("Location", "")
+    expect.that(response.status_code in (301, 302, 303, 307, 308) and is_local(location),
+                f"POST /login?next={target} answered {response.status_code} to {location or 'nowhere'}: "
+                "that is an open redirect. Follow next only when it is a path on this site.")
+
+
+@pytest.mark.points(1)
+def test_logout_ends_the_session(client, ada):
+    """GET /logout redirects to /login, and the dashboard is closed again afterwards."""
+    expect.redirect(log_in(client), "/dashboard")
+    expect.redirect(client.get("/logout"), "/login")
+    response = client.get("/dashboard")
+    expect.that(response.status_code != 200, "After GET /logout, GET /dashboard still answered 200: call "
+                "logout_user() in the logout view.")

@@ -1,0 +1,43 @@
+"""The 11-auth grader: what it accepts and what it refuses."""
+
+ID = "11-auth"
+
+
+def test_starter_is_well_below_full(grade):
+    assert grade.starter(ID).lost >= {
+        "login_manager_is_set_up", "add_user_stores_a_password_hash", "external_next_is_not_followed",
+        "dashboard_redirects_anonymous_visitors_to_login_with_next", "logout_ends_the_session",
+    }
+
+
+def test_add_user_returning_nothing_loses_the_hash_check(grade):
+    result = grade.mutant(ID, {"app.py": [("    USERS[username] = user\n    return user", "    USERS[username] = user")]})
+    assert result.lost == {"add_user_stores_a_password_hash"}
+    assert "returned None" in result.check("add_user_stores_a_password_hash").message
+
+
+def test_next_followed_blindly_loses_the_open_redirect_check(grade):
+    result = grade.mutant(ID, {"app.py": [("redirect(target if is_local(target) else url_for", "redirect(target or url_for")]})
+    assert result.lost == {"external_next_is_not_followed"}
+    assert "open redirect" in result.check("external_next_is_not_followed").message
+
+
+def test_netloc_not_checked_loses_the_open_redirect_check(grade):
+    """A check of the scheme only lets //evil.example/ through."""
+    result = grade.mutant(ID, {"app.py": [("not parts.scheme and not parts.netloc and", "not parts.scheme and")]})
+    assert result.lost == {"external_next_is_not_followed"}
+
+
+def test_no_login_view_loses_the_next_redirect_check(grade):
+    result = grade.mutant(ID, {"app.py": [('login_manager.login_view = "login"', "")]})
+    assert result.lost == {"dashboard_redirects_anonymous_visitors_to_login_with_next"}
+
+
+def test_logout_without_logout_user_loses_the_logout_check(grade):
+    result = grade.mutant(ID, {"app.py": [("    logout_user()\n", "")]})
+    assert result.lost == {"logout_ends_the_session"}
+
+
+def test_wrong_password_answering_200_loses_the_401_check(grade):
+    result = grade.mutant(ID, {"app.py": [('error="Wrong username or password."), 401', 'error="Wrong username or password.")')]})
+    assert result.lost == {"wrong_password_is_401_with_the_form"}
