@@ -76,6 +76,15 @@ def status(response, expected: int | tuple[int, ...]) -> None:
         )
 
 
+def no_server_error(response, request: str = "") -> None:
+    """The app answered without a 5xx (``request`` describes it, if the response cannot)."""
+    if response.status_code >= 500:
+        raise CheckFailed(
+            f"{request or request_of(response)} answered {response.status_code}: a request, however odd, "
+            "must get a 4xx answer, never a crash." + _why_500(response)
+        )
+
+
 def text(response, expected: str, status_code: int | None = 200) -> None:
     """The body, stripped of surrounding whitespace, is exactly ``expected``."""
     if status_code is not None:

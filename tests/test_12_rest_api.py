@@ -1,0 +1,52 @@
+"""The 12-rest-api grader: what it accepts and what it refuses."""
+
+ID = "12-rest-api"
+
+
+def test_starter_gets_zero_and_its_crash_is_shown(grade):
+    result = grade.starter(ID)
+    assert result.score == 0
+    message = result.check("no_request_makes_it_crash").message
+    assert "answered 500" in message and "IndexError" in message and "app.py, line" in message
+
+
+def test_module_level_store_loses_the_own_store_check(grade):
+    result = grade.mutant(ID, {"app.py": [
+        ("MAX_PER_PAGE = 100\n", "MAX_PER_PAGE = 100\nSHARED = {}\n"),
+        ("    todos = {}  # this app's own store: id -> todo\n", "    todos = SHARED\n"),
+    ]})
+    assert result.lost == {"each_app_has_its_own_store"}
+
+
+def test_no_title_limit_loses_the_validation_check(grade):
+    result = grade.mutant(ID, {"app.py": [(" or len(title) > MAX_TITLE:", ":")]})
+    assert result.lost == {"any_invalid_todo_is_refused_with_a_json_error"}
+    assert "answered 201, expected 400 or 422" in result.check("any_invalid_todo_is_refused_with_a_json_error").message
+
+
+def test_done_of_any_type_loses_the_validation_check(grade):
+    result = grade.mutant(ID, {"app.py": [('not isinstance(data["done"], bool)', "False")]})
+    assert result.lost == {"any_invalid_todo_is_refused_with_a_json_error"}
+
+
+def test_uncapped_per_page_loses_its_check(grade):
+    result = grade.mutant(ID, {"app.py": [('min(positive_int("per_page", 10), MAX_PER_PAGE)', 'positive_int("per_page", 10)')]})
+    assert result.lost == {"per_page_above_100_is_capped_or_refused"}
+
+
+def test_html_error_pages_lose_the_405_check(grade):
+    result = grade.mutant(ID, {"app.py": [("    @app.errorhandler(HTTPException)\n", "")]})
+    assert result.lost == {"wrong_method_is_a_json_405"}
+
+
+def test_int_of_any_page_loses_the_400_check_and_crashes(grade):
+    result = grade.mutant(ID, {"app.py": [
+        ("    if not value.isdecimal() or int(value) < 1:\n", "    if int(value) < 1:\n"),
+    ]})
+    assert result.lost == {"non_integer_page_is_400", "no_request_makes_it_crash"}
+    assert "ValueError" in result.check("no_request_makes_it_crash").message
+
+
+def test_no_location_header_loses_the_201_check(grade):
+    result = grade.mutant(ID, {"app.py": [(', {"Location": url_for("get_todo", todo_id=todo["id"])}', "")]})
+    assert result.lost == {"new_todo_is_201_with_its_location"}
