@@ -1,0 +1,90 @@
+"""Grader for 14-production: production settings, ProxyFix, and a real Gunicorn serving /healthz."""
+
+import json
+import sys
+
+import pytest
+from flask import request, url_for
+
+from grading import expect
+from grading.servers import ServerFailed, clean_environment, serving
+from grading.student import StudentCodeError
+
+SECRET = "grader-secret-4f1c"
+
+
+@pytest.fixture(autouse=True)
+def environment(monkeypatch):
+    """Every check runs with FLASK_SECRET_KEY set, as in production, and no other Flask setting."""
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    monkeypatch.setenv("FLASK_SECRET_KEY", SECRET)
+    return monkeypatch
+
+
+@pytest.mark.points(1)
+def test_missing_secret_key_is_a_clear_error(student, environment):
+    """Importing wsgi.py without FLASK_SECRET_KEY raises RuntimeError naming FLASK_SECRET_KEY."""
+    environment.delenv("FLASK_SECRET_KEY")
+    try:
+        module = student.import_module("wsgi")
+    except StudentCodeError as error:
+        message = str(error)
+        expect.that("RuntimeError" in message and "FLASK_SECRET_KEY" in message,
+                    f"Without FLASK_SECRET_KEY: {message} Expected a RuntimeError whose message names FLASK_SECRET_KEY.")
+        return
+    key = getattr(getattr(module, "app", None), "secret_key", None)
+    expect.fail(f"wsgi.py imported fine without FLASK_SECRET_KEY (secret key {key!r}): raise RuntimeError "
+                "naming FLASK_SECRET_KEY instead of running with a missing or made-up secret.")
+
+
+@pytest.mark.points(1)
+def test_secret_key_comes_from_the_environment(app):
+    """The app's secret key is the value of FLASK_SECRET_KEY."""
+    expect.equal(app.secret_key, SECRET, f"With FLASK_SECRET_KEY={SECRET}, app.secret_key")
+
+
+@pytest.mark.points(1)
+def test_debug_and_testing_are_off(app):
+    """The production app has debug and testing off."""
+    expect.equal((app.debug, app.testing), (False, False), "(app.debug, app.testing) of wsgi.app")
+
+
+@pytest.mark.points(1)
+def test_healthz_is_ok(client):
+    """GET /healthz answers 200 JSON {"status": "ok"}."""
+    expect.json(client.get("/healthz"), {"status": "ok"})
+
+
+@pytest.mark.points(1)
+def test_proxy_fix_makes_external_urls_https(app):
+    """Behind a proxy sending X-Forwarded-Proto: https, url_for(..., _external=True) gives https URLs."""
+
+    def where_am_i():
+        return {"scheme": request.scheme, "url": url_for("where_am_i", _external=True)}
+
+    app.add_url_rule("/grader-where-am-i", "where_am_i", where_am_i)
+    data = expect.json(app.test_client().get("/grader-where-am-i", headers={"X-Forwarded-Proto": "https"}))
+    expect.that(data["url"].startswith("https://"), f"With X-Forwarded-Proto: https, url_for(_external=True) gave "
+                f"{data['url']}: wrap the app in ProxyFix (app.wsgi_app = ProxyFix(app.wsgi_app, x_proto=1)).")
+
+
+@pytest.mark.points(3)
+@pytest.mark.timeout(40)
+def test_gunicorn_serves_healthz(student):
+    """gunicorn wsgi:app, started on a loopback port, answers GET /healthz with {"status": "ok"}."""
+    command = [sys.executable, "-m", "gunicorn", "--bind", "{address}", "--workers", "1",
+               "--graceful-timeout", "2", "--chdir", str(student.path), "wsgi:app"]
+    try:
+        with serving(command, cwd=student.path, env=clean_environment(FLASK_SECRET_KEY=SECRET),
+                     ready="/healthz", timeout=25) as server:
+            status, headers, body = server.get("/healthz")
+    except ServerFailed as failed:
+        expect.fail(f"gunicorn wsgi:app did not serve: {failed}")
+    text = body.decode("utf-8", "replace").strip()
+    try:
+        data = json.loads(text)
+    except ValueError:
+        data = None
+    expect.that(status == 200 and data == {"status": "ok"},
+                f"Under Gunicorn, GET /healthz answered {status} with {expect.show(text)}, expected 200 and "
+                '{"status": "ok"}.')

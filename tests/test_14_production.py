@@ -1,0 +1,53 @@
+"""The 14-production grader: what it accepts and what it refuses, under a real Gunicorn."""
+
+from pathlib import Path
+
+ID = "14-production"
+
+
+def test_starter_gets_zero(grade):
+    assert grade.starter(ID).score == 0
+
+
+def test_no_proxy_fix_loses_the_https_check(grade):
+    result = grade.mutant(ID, {"app.py": [("    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)\n", "")]})
+    assert result.lost == {"proxy_fix_makes_external_urls_https"}
+
+
+def test_debug_on_loses_the_debug_check(grade):
+    result = grade.mutant(ID, {"app.py": [("DEBUG=False", "DEBUG=True")]})
+    assert result.lost == {"debug_and_testing_are_off"}
+
+
+def test_made_up_secret_loses_the_missing_secret_check(grade):
+    result = grade.mutant(ID, {"app.py": [('os.environ.get("FLASK_SECRET_KEY")', 'os.environ.get("FLASK_SECRET_KEY", "dev")')]})
+    assert result.lost == {"missing_secret_key_is_a_clear_error"}
+    assert "imported fine without FLASK_SECRET_KEY (secret key 'dev')" in result.check("missing_secret_key_is_a_clear_error").message
+
+
+def test_key_error_for_a_missing_secret_loses_that_check(grade):
+    result = grade.mutant(ID, {"app.py": [('os.environ.get("FLASK_SECRET_KEY")', 'os.environ["FLASK_SECRET_KEY"]')]})
+    assert result.lost == {"missing_secret_key_is_a_clear_error"}
+    assert "KeyError" in result.check("missing_secret_key_is_a_clear_error").message
+
+
+def test_text_health_check_loses_both_healthz_checks(grade):
+    result = grade.mutant(ID, {"app.py": [('return {"status": "ok"}', 'return "ok"')]})
+    assert result.lost == {"healthz_is_ok", "gunicorn_serves_healthz"}
+    assert "Under Gunicorn, GET /healthz answered 200 with 'ok'" in result.check("gunicorn_serves_healthz").message
+
+
+def test_app_that_cannot_start_under_gunicorn_is_reported_and_stopped(grade):
+    """A wsgi.py that fails under Gunicorn only: the check shows Gunicorn's output, no server is left."""
+    result = grade.mutant(ID, {"wsgi.py": [("app = create_app()", "import os\napp = create_app() if 'SERVER_SOFTWARE' not in os.environ else None")]})
+    assert result.lost == {"gunicorn_serves_healthz"}
+    assert "did not serve" in result.check("gunicorn_serves_healthz").message
+    assert not [cmd for cmd in _command_lines() if b"gunicorn" in cmd and b"wsgi:app" in cmd]
+
+
+def _command_lines():
+    for path in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            yield path.read_bytes()
+        except OSError:
+            continue
