@@ -7,7 +7,8 @@ Prints four figures, each the wall time of real commands:
 1. first ``nox -s grade``: a new virtualenv is created and the pinned requirements installed,
    then every starter in exercises/ is graded with an empty result cache;
 2. warm ``nox -s grade -R``: the same again, as a student's next run (nothing changed);
-   also the warm run with ``--no-cache`` (every check really runs);
+   the warm run after a student edits one exercise (only that one is graded again);
+   and the warm run with ``--no-cache`` (every check of every exercise really runs);
 3. the engine alone, ``python -m grading --no-cache --root solutions`` (all checks, all solutions);
 4. the same checks, one ``pytest`` process per check, as GitHub Classroom's command-per-test
    workflow runs them.
@@ -60,6 +61,18 @@ def per_check_commands() -> list[list[str]]:
     return commands
 
 
+def edited_one(nox: list[str], env: dict[str, str], tmp: Path, exercises) -> tuple[str, float]:
+    """A student's usual run: one exercise changed since the last grade, the others cached."""
+    checkout = tmp / "checkout"
+    shutil.copytree(COURSE / "exercises", checkout)
+    edited = next(e for e in exercises if (checkout / e.id / "app.py").is_file())
+    grade_checkout = [*nox, "-R", "-s", "grade", "--", "--root", str(checkout)]
+    timed(grade_checkout, env)  # warms the cache for this checkout
+    with open(checkout / edited.id / "app.py", "a", encoding="utf-8") as app:
+        app.write("\n# edited by the bench\n")
+    return (f"warm `nox -s grade -R`, {edited.id} edited", timed(grade_checkout, env))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-nox", action="store_true", help="skip the nox figures (1 and 2)")
@@ -76,6 +89,7 @@ def main() -> None:
             nox = [shutil.which("nox") or "nox", "--envdir", str(Path(tmp) / "nox")]
             rows.append(("first `nox -s grade` (new venv, starters)", timed([*nox, "-s", "grade"], env)))
             rows.append(("warm `nox -s grade -R` (cached results)", timed([*nox, "-R", "-s", "grade"], env)))
+            rows.append(edited_one(nox, env, Path(tmp), exercises))
             rows.append(("warm `nox -s grade -R -- --no-cache`",
                          timed([*nox, "-R", "-s", "grade", "--", "--no-cache"], env)))
         engine = timed([sys.executable, "-m", "grading", "--no-cache", "--root", "solutions"], env, ok=(0,))
