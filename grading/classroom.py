@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from grading.course import Exercise
+from grading.course import Exercise, module_name_for
 from grading.report import ExerciseResult, fmt_points
 
 WORKFLOW = Path(".github") / "workflows" / "classroom.yml"
@@ -45,7 +45,7 @@ def reporter_results(result: ExerciseResult) -> dict:
                 "score": check.points,
                 "message": message[:MESSAGE_LIMIT],
                 "test_code": check.name,
-                "filename": f"graders/test_{result.id.replace('-', '_')}.py",
+                "filename": f"graders/{module_name_for(result.id)}",
                 "line_no": 0,
                 "duration": 0,
             }

@@ -48,10 +48,15 @@ class Exercise:
 
     @property
     def grader(self) -> Path:
-        return self.course_dir / "graders" / f"test_{self.id.replace('-', '_')}.py"
+        return self.course_dir / "graders" / module_name_for(self.id)
 
     def hint(self, check: str) -> str | None:
         return self.hints.get(check)
+
+
+def module_name_for(exercise_id: str) -> str:
+    """``02-routing`` is graded by ``graders/test_02_routing.py`` (and tested by ``tests/`` of that name)."""
+    return f"test_{exercise_id.replace('-', '_')}.py"
 
 
 def exercise_id_for_grader(path: str | Path) -> str:

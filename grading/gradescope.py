@@ -22,11 +22,10 @@ import zipfile
 from pathlib import Path
 
 from grading.course import COURSE_DIR, load_course
-from grading.integrity import changed_files, read_manifest, warning
+from grading.integrity import MANIFEST, warning, watched_files
 from grading.report import ExerciseResult, fmt_points
 
 BUNDLE = Path("dist") / "gradescope-autograder.zip"
-SKIPPED = {"__pycache__", ".pytest_cache", ".hypothesis"}
 
 SETUP_SH = """\
 #!/usr/bin/env bash
@@ -54,15 +53,13 @@ cd "$ROOT/source" && exec "$PYTHON" -m grading.gradescope --autograder-root "$RO
 
 
 def bundle_files(course_dir: Path) -> list[str]:
-    """What the zip carries besides the two scripts, relative to ``course_dir``."""
-    files = ["requirements/grading.txt"]
-    files += [f"exercises/{e.id}/exercise.yaml" for e in load_course(course_dir)]
-    for folder in ("grading", "graders"):
-        for path in sorted((course_dir / folder).rglob("*")):
-            rel = path.relative_to(course_dir)
-            if path.is_file() and not SKIPPED.intersection(rel.parts) and path.suffix != ".pyc":
-                files.append(rel.as_posix())
-    return files
+    """What the zip carries besides the two scripts, relative to ``course_dir``: every file that
+    decides a score (the engine, the graders, the pinned requirements), the graders' manifest and
+    every ``exercise.yaml``."""
+    files = watched_files(course_dir)
+    if (course_dir / MANIFEST).is_file():
+        files.append(MANIFEST.as_posix())
+    return files + [f"exercises/{e.id}/exercise.yaml" for e in load_course(course_dir)]
 
 
 def build(course_dir: Path = COURSE_DIR, out: Path | None = None) -> Path:
@@ -116,15 +113,13 @@ def results_json(results: list[ExerciseResult], seconds: float, note: str | None
 
 
 def run(autograder_root: Path, course_dir: Path = COURSE_DIR) -> dict:
-    from grading.batch import exercise_root
+    from grading.batch import exercise_root, graders_changed
     from grading.worker import grade
 
     start = time.monotonic()
-    submission = autograder_root / "submission"
-    results = grade(load_course(course_dir), exercise_root(submission))
-    note = None
-    if (submission / "graders").is_dir():  # a whole clone: were its graders edited?
-        note = warning(changed_files(submission, expected=read_manifest(course_dir) or {}))
+    root = exercise_root(autograder_root / "submission")
+    results = grade(load_course(course_dir), root)
+    note = warning(graders_changed(root, course_dir))  # a whole clone: were its graders edited?
     report = results_json(results, time.monotonic() - start, note)
     out = autograder_root / "results" / "results.json"
     out.parent.mkdir(parents=True, exist_ok=True)

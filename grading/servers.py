@@ -24,6 +24,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from grading.worker import CLEAN_ENV_PREFIXES
+
 HOST = "127.0.0.1"
 
 
@@ -110,7 +112,7 @@ def serving(command: list[str], cwd: Path, env: dict, ready: str = "/", timeout:
 
 
 def clean_environment(**extra: str) -> dict:
-    """This process's environment without Flask settings, plus ``extra``."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "APP_ENV"))}
+    """This process's environment without Flask settings (as the engine cleans it), plus ``extra``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(CLEAN_ENV_PREFIXES)}
     env.update(extra)
     return env

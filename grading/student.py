@@ -51,6 +51,31 @@ class RunCall:
         return getattr(self.app, "debug", None)
 
 
+def flask_app_of(target) -> flask.Flask | None:
+    """The Flask app ``target`` is, or the one inside WSGI middleware (``app = ProxyFix(app)``).
+
+    Middleware that keeps the app it wraps in ``.app`` (Werkzeug's all do) is moved in front of
+    the Flask app's ``wsgi_app``, so the test client's requests still go through it, as a
+    server's would.
+    """
+    chain, current = [], target
+    while not isinstance(current, flask.Flask) and len(chain) < 5:
+        owner = getattr(current, "__self__", None)  # a chain moved in front of wsgi_app before
+        if isinstance(owner, flask.Flask) and getattr(current, "__func__", None) is flask.Flask.wsgi_app:
+            return owner
+        inner = getattr(current, "app", None)
+        if inner is None or not callable(current):
+            return None
+        chain.append(current)
+        current = inner
+    if not isinstance(current, flask.Flask):
+        return None
+    if chain:
+        chain[-1].app = current.wsgi_app
+        current.wsgi_app = target
+    return current
+
+
 class Student:
     """The code of one exercise as the student wrote it, in a private copy."""
 
@@ -136,8 +161,9 @@ class Student:
     def make_app(self, spec: str = "app:app", test_config: dict | None = None) -> flask.Flask:
         """The student's Flask app: ``app:app`` is a variable, ``app:create_app`` a factory."""
         target = self.attribute(spec)
-        if isinstance(target, flask.Flask):
-            return target
+        found = flask_app_of(target)
+        if found is not None:
+            return found
         if callable(target):
             try:
                 app = target() if test_config is None else target(test_config)
@@ -148,8 +174,9 @@ class Student:
                 raise StudentCodeError(
                     f"{spec.split(':')[1]}() raised {describe_exception(exc)}{where}", kind="failed"
                 ) from None
-            if isinstance(app, flask.Flask):
-                return app
+            found = flask_app_of(app)
+            if found is not None:
+                return found
             raise StudentCodeError(
                 f"{spec.split(':')[1]}() returned {type(app).__name__}, expected a Flask app.",
                 kind="failed",

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grading.batch import Task, grade_roots
-from grading.course import COURSE_DIR, Exercise, UsageError, load_course, select
+from grading.course import COURSE_DIR, Exercise, UsageError, load_course, module_name_for, select
 from grading.report import ExerciseResult, Painter, fmt_points, use_colour
 
 EXIT_OK, EXIT_MISMATCH, EXIT_USAGE = 0, 1, 2
@@ -95,7 +95,7 @@ def orphan_rows(course_dir: Path, chosen: list[Exercise]) -> list[Row]:
 
 
 def tests_of(course_dir: Path, exercise: Exercise) -> Path:
-    return course_dir / "tests" / f"test_{exercise.id.replace('-', '_')}.py"
+    return course_dir / "tests" / module_name_for(exercise.id)
 
 
 def run_test_modules(course_dir: Path, chosen: list[Exercise], jobs: int, tmp: Path) -> list[Row]:

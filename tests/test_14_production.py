@@ -14,6 +14,15 @@ def test_no_proxy_fix_loses_the_https_check(grade):
     assert result.lost == {"proxy_fix_makes_external_urls_https"}
 
 
+def test_proxy_fix_around_the_app_that_ignores_the_proto_loses_the_https_check(grade):
+    """ProxyFix wrapped around the whole app (app = ProxyFix(app)) is graded through; x_proto=0 trusts nothing."""
+    result = grade.mutant(ID, {
+        "app.py": [("    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)\n", "")],
+        "wsgi.py": [("app = create_app()", "from werkzeug.middleware.proxy_fix import ProxyFix\n\napp = ProxyFix(create_app(), x_proto=0)")],
+    })
+    assert result.lost == {"proxy_fix_makes_external_urls_https"}
+
+
 def test_debug_on_loses_the_debug_check(grade):
     result = grade.mutant(ID, {"app.py": [("DEBUG=False", "DEBUG=True")]})
     assert result.lost == {"debug_and_testing_are_off"}

@@ -7,7 +7,7 @@ import shutil
 import subprocess
 import sys
 
-from grading.course import COURSE_DIR
+from grading.course import COURSE_DIR, module_name_for
 from grading.verify import main as verify
 
 ALTERNATIVES = COURSE_DIR / "tests" / "alternatives"
@@ -41,7 +41,7 @@ def test_solutions_alternatives_starters_and_tests_of_01_02(tmp_path):
         assert styles
         for style in styles:
             assert table[(ex, f"alternative {style}")] == ["full marks", table[(ex, "solution")][1], "✓"]
-        module = COURSE_DIR / "tests" / f"test_{ex.replace('-', '_')}.py"
+        module = COURSE_DIR / "tests" / module_name_for(ex)
         tests = [n.name for n in ast.parse(module.read_text()).body if isinstance(n, ast.FunctionDef)
                  and n.name.startswith("test_")]
         for name in tests:
