@@ -113,3 +113,16 @@ def select(exercises: list[Exercise], wanted: list[str]) -> list[Exercise]:
             raise UsageError(f"unknown exercise {word!r}; valid ids: {valid}")
         chosen.extend(e for e in match if e not in chosen)
     return sorted(chosen, key=lambda e: (e.order, e.id))
+
+
+def requirement_modules(exercises: list[Exercise]) -> list[str]:
+    """The top-level modules of the exercises' extra requirements (``Flask-SQLAlchemy`` gives
+    ``flask_sqlalchemy``), to import once before sandboxes are forked."""
+    import importlib.metadata
+
+    def norm(name: str) -> str:
+        return re.split(r"[\[<>=!~; ]", name, maxsplit=1)[0].lower().replace("_", "-").replace(".", "-")
+
+    wanted = {norm(r) for e in exercises for r in e.requirements}
+    return sorted(module for module, dists in importlib.metadata.packages_distributions().items()
+                  if any(norm(d) in wanted for d in dists) and module.isidentifier())

@@ -14,7 +14,6 @@ from typing import Any
 
 from markupsafe import escape
 
-from grading.student import describe_exception, student_frame
 
 
 class CheckFailed(AssertionError):
@@ -60,9 +59,7 @@ def _why_500(response) -> str:
     exc = getattr(response, "student_exception", None)
     if response.status_code != 500 or exc is None:
         return ""
-    root = getattr(response, "student_root", None)
-    where = student_frame(exc, root) if root else ""
-    return f" Your code raised {describe_exception(exc)}{where}."
+    return f" Your code raised {exc.describe()}."
 
 
 def status(response, expected: int | tuple[int, ...]) -> None:

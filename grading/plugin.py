@@ -1,18 +1,22 @@
 """The pytest plugin every grader runs under (``-p grading.plugin``, set in ``graders/pytest.ini``).
 
-It gives a grader module the fixtures it needs and nothing else:
+This is the judge: it runs in the grading process, which never imports or runs student code.
+It gives a grader module the fixtures it needs, each a stand-in for the student's code running
+in a sandbox of its own, new for every check (:mod:`grading.remote`, :mod:`grading.sandboxes`):
 
 ``exercise``  the exercise's metadata (``exercise.yaml``)
-``student``   the student's code, copied to a private folder (their files are never touched)
+``student``   the student's code, in a private copy (their files are never touched)
 ``test_config`` ``None``; a factory exercise's grader overrides it
-``app``       the student's app, built afresh for each check
+``app``       the student's app, built afresh for each check, in the check's sandbox
 ``make_app``  ``make_app(arg)`` builds one more (a second app, another configuration)
-``client``    ``app.test_client()``, which remembers what a failing view raised
+``client``    ``app.test_client()``: answers come back as Flask responses
 ``runner``    ``app.test_cli_runner()``
 ``templates`` the ``(template name, context)`` pairs rendered during the check
+``environ``   the environment of the student's code in this check (graders set ``FLASK_*`` here)
 
 Each check is a test function marked ``@pytest.mark.points(n)``. The plugin records every check's
-outcome (points, status, a message for the student) as JSON lines for :mod:`grading.worker`.
+outcome (passed or not, a message for the student) as JSON lines for :mod:`grading.worker`, which
+gives the points: those of the plan, never more, never less than zero.
 """
 
 from __future__ import annotations
@@ -25,23 +29,17 @@ import shutil
 import tempfile
 from pathlib import Path
 
-import flask
 import pytest
 
+from grading import sandboxes
 from grading.course import COURSE_DIR, exercise_id_for_grader, load_exercise
 from grading.expect import CheckFailed
-from grading.student import (
-    GradingClient,
-    Student,
-    StudentCodeError,
-    describe_exception,
-    is_timeout,
-    student_frame,
-)
+from grading.remote import Session, Student, StudentCodeError, StudentError
 
 IGNORED_WHEN_COPYING = shutil.ignore_patterns(
     "__pycache__", "*.pyc", ".git", ".venv", "venv", "node_modules", ".pytest_cache", ".hypothesis"
 )
+HUNG_OPS = ("import", "app", "call", "run_main")
 
 
 def pytest_addoption(parser):
@@ -146,29 +144,30 @@ def _judge(item, call, report) -> tuple[str, str | None]:
     if report.outcome == "passed" or call.excinfo is None:
         return "passed", None
     exc = _unwrap(call.excinfo.value)
-    root = _student_root(item)
+    doing = Session.in_flight
+    Session.in_flight = None
     if isinstance(exc, StudentCodeError):
         status = {"timeout": "timeout", "import": "error"}.get(exc.kind, "failed")
         return status, str(exc)
-    if is_timeout(exc):
+    if _is_timeout(exc):
         limit = re.search(r">([\d.]+)s", str(exc))
         seconds = f"{float(limit.group(1)):g} s" if limit else "the time limit"
-        doing = f" (while answering {GradingClient.in_flight})" if GradingClient.in_flight else ""
-        GradingClient.in_flight = None
+        while_doing = f" (while answering {doing})" if doing else ""
         return "timeout", (
-            f"This check did not finish within {seconds}{doing}: look for an endless loop or a "
+            f"This check did not finish within {seconds}{while_doing}: look for an endless loop or a "
             "call that waits forever."
         )
     if isinstance(exc, CheckFailed):
         return "failed", str(exc)
     if isinstance(exc, AssertionError):
         return "failed", str(exc).split("\nassert ")[0].strip() or "An expectation of this check was not met."
-    where = student_frame(exc, root) if root else ""
-    if where or isinstance(exc, SystemExit):
-        doing = GradingClient.in_flight or "Your code"
-        GradingClient.in_flight = None
-        return "failed", f"{doing} raised {describe_exception(exc)}{where}."
-    return "error", f"The grader could not run this check ({describe_exception(exc)}); tell your instructor."
+    if isinstance(exc, StudentError):
+        return "failed", f"{doing or 'Your code'} raised {exc.describe()}."
+    return "error", f"The grader could not run this check ({type(exc).__name__}: {exc}); tell your instructor."
+
+
+def _is_timeout(exc: BaseException) -> bool:
+    return "Timeout (>" in str(exc)
 
 
 def _unwrap(exc: BaseException) -> BaseException:
@@ -177,16 +176,6 @@ def _unwrap(exc: BaseException) -> BaseException:
     while group and isinstance(exc, group) and exc.exceptions:
         exc = exc.exceptions[0]
     return exc
-
-
-def _student_root(item) -> Path | None:
-    student = getattr(item, "funcargs", {}).get("student")
-    if student is None:
-        student = item.session.stash.get(_student_key, None)
-    return student.path if student else None
-
-
-_student_key = pytest.StashKey()
 
 
 # -- fixtures -------------------------------------------------------------------------------
@@ -201,22 +190,71 @@ def exercise(request):
 
 
 @pytest.fixture(scope="module")
-def student(request, exercise, tmp_path_factory):
-    """The student's code for this exercise, in a private copy that checks may change freely."""
+def submission(request, exercise, tmp_path_factory):
+    """The student's folder for this exercise, copied where checks (and sandboxes) may change it."""
     root = request.config.getoption("--exercise-root") or str(exercise.course_dir / "exercises")
     source = Path(root).resolve() / exercise.id
     copy = tmp_path_factory.mktemp(exercise.slug) / exercise.id
-    if source.is_dir():
+    if source.is_dir() and not source.is_symlink():
         shutil.copytree(source, copy, ignore=IGNORED_WHEN_COPYING, symlinks=True)
+    else:
+        copy.mkdir()
     shown = os.path.relpath(source, Path.cwd()) if not os.path.isabs(root) else str(source)
-    st = Student(copy, shown_as=shown)
-    GradingClient.student_root = copy
-    request.session.stash[_student_key] = st
-    old_cwd = os.getcwd()
-    os.chdir(copy if copy.is_dir() else copy.parent)  # relative paths land in the copy
-    yield st
-    os.chdir(old_cwd)
-    st.forget_modules()
+    return copy, shown
+
+
+_hung: set[str] = set()  # modules whose import (or factory) never finished: not waited for twice
+
+
+@pytest.fixture
+def session(request, exercise, submission):
+    """The sandbox of this check: started on first use, killed (with all it started) at the end."""
+    copy, shown = submission
+    private = [str(exercise.course_dir / "graders" / "data")]
+
+    def start():
+        zygote = sandboxes.current(exercise.course_dir)
+        if zygote is None:
+            return sandboxes.SpawnedSandbox(str(copy), exercise.course_dir, shown)
+        return zygote.sandbox(str(copy), shown, private=private)
+
+    check = _GuardedSession(start, copy)
+    yield check
+    check.close()
+    if check.level:
+        _emit(request.config, {"event": "isolation", "level": check.level})
+
+
+class _GuardedSession(Session):
+    """A session that does not wait twice for student code that never finished."""
+
+    def ask(self, op: str, **params):
+        target = str(params.get("module") or params.get("spec") or "").partition(":")[0]
+        if op in HUNG_OPS and target in _hung:
+            raise StudentCodeError(
+                f"Not run: importing {target}.py (or building the app) did not finish in time in an earlier "
+                "check. Look for an endless loop, input() or a server started at module level.",
+                kind="timeout",
+            )
+        try:
+            return super().ask(op, **params)
+        except BaseException as exc:
+            if op in HUNG_OPS and _is_timeout(exc):
+                _hung.add(target)
+            raise
+
+
+@pytest.fixture
+def student(session, exercise, submission):
+    """The student's code for this exercise, run in the check's sandbox."""
+    copy, shown = submission
+    return Student(session, copy, exercise.app, shown_as=shown)
+
+
+@pytest.fixture
+def environ(session):
+    """The environment of the student's code in this check: set what a check needs, e.g. FLASK_DEBUG."""
+    return session.environ
 
 
 @pytest.fixture
@@ -226,15 +264,9 @@ def test_config():
 
 
 @pytest.fixture
-def make_app(exercise, student):
+def make_app(student):
     """``make_app(arg)``: one more fresh app; a factory is called with ``arg`` (none when ``None``)."""
-
-    def make(arg=None) -> flask.Flask:
-        application = student.make_app(exercise.app, arg)
-        application.test_client_class = GradingClient
-        return application
-
-    return make
+    return lambda arg=None: student.make_app(arg=arg)
 
 
 @pytest.fixture
@@ -256,13 +288,6 @@ def runner(app):
 
 
 @pytest.fixture
-def templates(app):
+def templates(session):
     """Every ``(template name, context)`` rendered by the app during the check."""
-    recorded: list[tuple[str, dict]] = []
-
-    def record(sender, template, context, **extra):
-        recorded.append((template.name, dict(context)))
-
-    flask.template_rendered.connect(record, app)
-    yield recorded
-    flask.template_rendered.disconnect(record, app)
+    return session.templates

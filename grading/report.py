@@ -34,6 +34,7 @@ class ExerciseResult:
     checks: list[CheckResult] = field(default_factory=list)
     seconds: float = 0.0
     cached: bool = False
+    isolation: str | None = None  # how the student's code was walled off (grading.sandbox.confine)
 
     @property
     def score(self) -> float:
@@ -55,6 +56,7 @@ class ExerciseResult:
             "max_score": self.max_score,
             "status": self.status,
             "error": self.error,
+            "isolation": self.isolation,
             "checks": [c.to_json() for c in self.checks],
         }
 
@@ -62,7 +64,8 @@ class ExerciseResult:
     def from_json(cls, data: dict, docs: dict[str, str] | None = None) -> "ExerciseResult":
         docs = docs or {}
         checks = [CheckResult(**c, doc=docs.get(c["name"], "")) for c in data["checks"]]
-        return cls(id=data["id"], title=data["title"], status=data["status"], error=data["error"], checks=checks)
+        return cls(id=data["id"], title=data["title"], status=data["status"], error=data["error"], checks=checks,
+                   isolation=data.get("isolation"))
 
 
 def report_json(results: list[ExerciseResult]) -> dict:

@@ -1,12 +1,15 @@
-"""Grade exercises, each in its own process, within time limits.
+"""Grade exercises, each in a judge process of its own, within time limits.
 
-Why a process per exercise: student code may call ``os._exit``, loop forever or leave
-modules behind; in its own process it can only ever spoil its own exercise. Why not a process
-per check: starting pytest costs about 0.4 s, so the checks of one exercise share one.
+Each exercise's grader module runs with pytest in a judge process (a child of this one). The
+judges never run student code: every check gets a sandbox of its own, forked by this run's
+zygote (:mod:`grading.sandboxes`), started here before the judges. Why not a judge per check:
+starting pytest costs about 0.4 s, so the checks of one exercise share one.
 
-Where ``fork`` exists the children are forked from this process after Flask, pytest,
-Hypothesis and the exercises' extensions are imported once, so a child starts in milliseconds.
-Elsewhere they are spawned (slower, same results).
+Where ``fork`` exists the judges are forked from this process after Flask, pytest and
+Hypothesis are imported once, so a judge starts in milliseconds. Elsewhere they are spawned
+(slower, same results).
+
+The points of a check are the judge's: the plan's points when it passed, 0 otherwise.
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grading.course import Exercise
+from grading import sandboxes
+from grading.course import Exercise, requirement_modules
 from grading.report import CheckResult, ExerciseResult
 
 CHECK_TIMEOUT = 5.0  # seconds per check, unless a check's @pytest.mark.timeout says otherwise
@@ -37,7 +41,7 @@ _context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn
 
 
 def preload(exercises: list[Exercise]) -> None:
-    """Import what every child will need, once, before forking."""
+    """Import what every judge will need, once, before forking (no student code, no extension)."""
     import flask  # noqa: F401
     import hypothesis  # noqa: F401
     import pytest  # noqa: F401
@@ -51,27 +55,6 @@ def preload(exercises: list[Exercise]) -> None:
     for name in default_plugins:  # pytest imports these lazily on every start otherwise
         with contextlib.suppress(ImportError):
             importlib.import_module(f"_pytest.{name}")
-
-    modules_of = importlib.metadata.packages_distributions()
-    dists: dict[str, list[str]] = {}
-    for module, names in modules_of.items():
-        for name in names:
-            dists.setdefault(_norm(name), []).append(module)
-    for exercise in exercises:
-        for requirement in exercise.requirements:
-            for module in dists.get(_norm(_req_name(requirement)), []):
-                with contextlib.suppress(Exception):
-                    importlib.import_module(module)
-
-
-def _norm(name: str) -> str:
-    return name.lower().replace("_", "-").replace(".", "-")
-
-
-def _req_name(requirement: str) -> str:
-    for sep in "[<>=!~; ":
-        requirement = requirement.split(sep, 1)[0]
-    return requirement
 
 
 # -- the child --------------------------------------------------------------------------------
@@ -141,6 +124,7 @@ class _Job:
     process: object = None
     events_path: str = ""
     done: bool = False
+    isolation: str | None = None
 
 
 def grade(
@@ -154,6 +138,9 @@ def grade(
     root = Path(root).resolve()
     jobs = max(1, jobs or os.cpu_count() or 1)
     preload(exercises)
+    own_zygote = sandboxes._current is None
+    if own_zygote and exercises:
+        sandboxes.start(exercises[0].course_dir, requirement_modules(exercises), hide=[str(root)])
     tmp = tempfile.mkdtemp(prefix="grading-")
     pending = [_Job(e, root, missing=not (root / e.id).is_dir()) for e in exercises]
     running: list[_Job] = []
@@ -192,6 +179,8 @@ def grade(
     finally:
         for job in running:
             _kill(job.process)
+        if own_zygote:
+            sandboxes.stop()  # every sandbox, and all they started, ends here
         shutil.rmtree(tmp, ignore_errors=True)
     return [finished[e.id] for e in exercises]
 
@@ -228,6 +217,8 @@ def _read_events(job: _Job) -> None:
         elif kind == "result":
             job.results[event["name"]] = event
             running_check = None
+        elif kind == "isolation":
+            job.isolation = str(event.get("level"))
         elif kind == "done":
             job.done = True
             if event["exit"] in (2, 3, 4) and not job.results and not job.missing:
@@ -262,8 +253,9 @@ def _result(job: _Job) -> ExerciseResult:
         got = job.results.get(name)
         if job.missing:
             status, points, message = "error", 0.0, f"{job.root.name}/{ex.id} was not found."
-        elif got:
-            status, points, message = got["status"], got["points"], got["message"]
+        elif got:  # the judge's verdict; the points are the plan's, never the child's word
+            status, message = got["status"], got["message"]
+            points = float(planned["points"]) if status == "passed" else 0.0
         elif name in job.crashed:
             status, points, message = "error", 0.0, crash_message
         else:
@@ -282,6 +274,7 @@ def _result(job: _Job) -> ExerciseResult:
         )
     result = ExerciseResult(id=ex.id, title=ex.title, status="failed", checks=checks)
     result.seconds = time.monotonic() - job.started
+    result.isolation = job.isolation
     if job.missing:
         result.status = "missing"
         result.error = f"{job.root.name}/{ex.id} was not found."

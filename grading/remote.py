@@ -1,0 +1,352 @@
+"""Judge side: the student's app as graders see it, through the sandbox's answers.
+
+Graders keep Flask's vocabulary, but every object here is a stand-in built from plain data the
+sandbox sent (:mod:`grading.wire`); no student code runs in this process.
+
+``RemoteApp``     ``app.config``, ``app.debug``, ``app.testing``, ``app.secret_key``,
+                  ``app.blueprints``, ``app.url_map.iter_rules()``, ``app.view_functions``,
+                  ``app.extensions``, ``app.test_client()``, ``app.test_cli_runner()``,
+                  ``app.url_for(...)``, and ``app.probe(function, ...)``, which runs a
+                  module-level function of the grader *inside* the sandbox with the real app.
+``RemoteClient``  ``client.get/post/put/patch/delete/open(...)`` give a Flask ``Response``
+                  with ``.request``, the templates rendered and the exception a view raised.
+``Student``       the submission: ``import_module``, ``run_as_main``, ``attribute`` (a
+                  function of the submission, called in the sandbox), ``make_app``, ``environ``.
+
+Student code that raises reaches a grader as :class:`StudentError` (also an instance of the
+built-in exception it claims to be, so ``except ValueError`` works); code that cannot run at all
+as :class:`StudentCodeError`.
+"""
+
+from __future__ import annotations
+
+import builtins
+from pathlib import Path
+from types import SimpleNamespace
+
+import flask
+
+from grading.sandboxes import Sandbox, SandboxGone
+
+
+class StudentCodeError(Exception):
+    """The student's code could not run; the message says why, for the student."""
+
+    def __init__(self, message: str, kind: str = "import"):
+        super().__init__(message)
+        self.kind = kind  # import | missing | failed | timeout | gone
+
+
+class StudentError(Exception):
+    """Student code raised an exception (in the sandbox): its type, message and place."""
+
+    def __init__(self, description: dict):
+        Exception.__init__(self, description.get("message", ""))
+        self.type_name = str(description.get("type", "Exception"))
+        self.message = str(description.get("message", ""))
+        self.where = str(description.get("where", ""))
+
+    def __str__(self) -> str:
+        return self.message
+
+    def describe(self) -> str:
+        """``ZeroDivisionError: division by zero (app.py, line 9, in crash)``."""
+        return f"{self.type_name}: {self.message}{self.where}" if self.message else f"{self.type_name}{self.where}"
+
+
+_student_classes: dict[str, type] = {}
+
+
+def student_exception(description: dict) -> StudentError:
+    """A :class:`StudentError`, also of the built-in class it names (never a BaseException-only one)."""
+    name = str(description.get("type", ""))
+    builtin = getattr(builtins, name, None) if description.get("builtin") else None
+    cls = StudentError
+    if isinstance(builtin, type) and issubclass(builtin, Exception):
+        if name not in _student_classes:
+            try:
+                _student_classes[name] = type(f"Student{name}", (StudentError, builtin), {})
+            except TypeError:
+                _student_classes[name] = StudentError
+        cls = _student_classes[name]
+    try:
+        return cls(description)
+    except TypeError:
+        return StudentError(description)
+
+
+def answer(reply: dict):
+    """The value of a sandbox reply, or the exception it stands for."""
+    if "ok" in reply:
+        return reply["ok"]
+    if "error" in reply:
+        error = reply["error"] if isinstance(reply["error"], dict) else {}
+        raise StudentCodeError(str(error.get("message", "")), kind=str(error.get("kind", "import")))
+    if "raised" in reply and isinstance(reply["raised"], dict):
+        raise student_exception(reply["raised"])
+    raise RuntimeError(f"the sandbox could not do what the grader asked: {reply.get('fault', reply)!r}")
+
+
+# -- the sandbox a check talks to -------------------------------------------------------------
+
+
+class Session:
+    """The sandbox of one check, made on first use, with the environment graders set."""
+
+    in_flight: str | None = None  # the request being answered, for timeout messages
+
+    def __init__(self, start, student_path: Path):
+        self._start = start
+        self._sandbox: Sandbox | None = None
+        self.student_path = student_path
+        self.templates: list[tuple[str, dict]] = []
+        self.environ: dict[str, str] = {}
+        self._sent_environ: dict[str, str] = {}
+
+    @property
+    def sandbox(self) -> Sandbox:
+        if self._sandbox is None:
+            self._sandbox = self._start()
+        return self._sandbox
+
+    @property
+    def level(self) -> str | None:
+        return self._sandbox.level if self._sandbox else None
+
+    def ask(self, op: str, **params):
+        if self.environ != self._sent_environ:
+            gone = [k for k in self._sent_environ if k not in self.environ]
+            answer(self.sandbox.ask("environ", set=self.environ, unset=gone))
+            self._sent_environ = dict(self.environ)
+        try:
+            reply = self.sandbox.ask(op, **params)
+        except SandboxGone:
+            raise StudentCodeError(
+                "Your code ended the process that ran it (os._exit, a crash, a signal, or more memory "
+                "or time than allowed), so this check could not finish.",
+                kind="gone",
+            ) from None
+        return answer(reply)
+
+    def close(self) -> None:
+        if self._sandbox is not None:
+            self._sandbox.close()
+
+
+# -- the app ----------------------------------------------------------------------------------
+
+
+class RemoteConfig:
+    """``app.config``: read from the sandbox each time, written through to it."""
+
+    def __init__(self, app: RemoteApp):
+        self._app = app
+
+    def _data(self) -> dict:
+        return self._app._facts()["config"]
+
+    def __getitem__(self, key):
+        return self._data()[key]
+
+    def get(self, key, default=None):
+        return self._data().get(key, default)
+
+    def __contains__(self, key) -> bool:
+        return key in self._data()
+
+    def keys(self):
+        return self._data().keys()
+
+    def __setitem__(self, key, value) -> None:
+        self._app._session.ask("config_set", app=self._app._handle, key=key, value=value)
+
+    def update(self, values: dict) -> None:
+        for key, value in values.items():
+            self[key] = value
+
+
+class RemoteApp:
+    """A Flask app living in the sandbox."""
+
+    def __init__(self, session: Session, handle: int):
+        self._session = session
+        self._handle = handle
+
+    def _facts(self) -> dict:
+        return self._session.ask("facts", app=self._handle)
+
+    def __getattr__(self, name):
+        facts = self._facts()
+        if name in ("name", "import_name", "root_path", "template_folder", "debug", "testing", "secret_key"):
+            return facts[name]
+        if name == "jinja_env":
+            return SimpleNamespace(auto_reload=facts["jinja_auto_reload"])
+        if name == "blueprints":
+            return {k: SimpleNamespace(**v) for k, v in facts["blueprints"].items()}
+        if name == "url_map":
+            rules = [SimpleNamespace(rule=r["rule"], endpoint=r["endpoint"], methods=set(r["methods"]))
+                     for r in facts["rules"]]
+            return SimpleNamespace(iter_rules=lambda: list(rules))
+        if name == "view_functions":
+            return {k: SimpleNamespace(__name__=v["name"], coroutine=v["coroutine"]) for k, v in facts["views"].items()}
+        if name == "extensions":
+            return dict.fromkeys(facts["extensions"], True)
+        if name == "login_manager":
+            return True if facts["login_manager"] else None
+        raise AttributeError(name)
+
+    @property
+    def config(self) -> RemoteConfig:
+        return RemoteConfig(self)
+
+    def test_client(self) -> RemoteClient:
+        return RemoteClient(self._session, self._session.ask("client", app=self._handle))
+
+    def test_cli_runner(self) -> RemoteRunner:
+        return RemoteRunner(self)
+
+    def url_for(self, endpoint: str, **values) -> str:
+        return self._session.ask("url_for", app=self._handle, endpoint=endpoint, values=values)
+
+    def probe(self, function, *args, **kwargs):
+        """``function(app, *args, **kwargs)`` run inside the sandbox; its plain-data result."""
+        return probe(self._session, function, self._handle, *args, **kwargs)
+
+
+def probe(session: Session, function, app_handle: int | None, *args, **kwargs):
+    """Run a module-level function of a grader in the sandbox (with the app, when one is given)."""
+    module = __import__("sys").modules[function.__module__]
+    return session.ask("probe", grader=str(Path(module.__file__).resolve()), function=function.__qualname__,
+                       app=app_handle, args=list(args), kwargs=kwargs)
+
+
+# -- requests ---------------------------------------------------------------------------------
+
+
+class RemoteClient:
+    """Flask's test client, in the sandbox; cookies live there between requests."""
+
+    def __init__(self, session: Session, handle: int):
+        self._session = session
+        self._handle = handle
+
+    def open(self, *args, **kwargs) -> flask.Response:
+        Session.in_flight = _describe_request(args, kwargs)
+        data = self._session.ask("request", client=self._handle, args=list(args), kwargs=kwargs)
+        Session.in_flight = None
+        response = flask.Response(data["body"], status=data["status"], headers=data["headers"])
+        request = data["request"]
+        response.request = SimpleNamespace(**request)
+        response.student_exception = StudentError(data["exception"]) if data.get("exception") else None
+        response.templates = [(t[0], t[1]) for t in data.get("templates") or []]
+        self._session.templates.extend(response.templates)
+        return response
+
+    def get(self, *args, **kwargs) -> flask.Response:
+        return self.open(*args, **{**kwargs, "method": "GET"})
+
+    def post(self, *args, **kwargs) -> flask.Response:
+        return self.open(*args, **{**kwargs, "method": "POST"})
+
+    def put(self, *args, **kwargs) -> flask.Response:
+        return self.open(*args, **{**kwargs, "method": "PUT"})
+
+    def patch(self, *args, **kwargs) -> flask.Response:
+        return self.open(*args, **{**kwargs, "method": "PATCH"})
+
+    def delete(self, *args, **kwargs) -> flask.Response:
+        return self.open(*args, **{**kwargs, "method": "DELETE"})
+
+    def set_cookie(self, key: str, value: str = "", **kwargs) -> None:
+        self._session.ask("cookie", client=self._handle, key=key, value=value, kwargs=kwargs)
+
+
+class RemoteRunner:
+    """``app.test_cli_runner()``: ``invoke(args=[...])`` runs a ``flask`` command in the sandbox."""
+
+    def __init__(self, app: RemoteApp):
+        self._app = app
+
+    def invoke(self, cli=None, args=None, **kwargs):
+        data = self._app._session.ask("cli", app=self._app._handle, args=list(args or []))
+        exc = data.get("exception")
+        return SimpleNamespace(output=data["output"], exit_code=data["exit_code"],
+                               exception=StudentError(exc) if exc else None)
+
+
+def _describe_request(args, kwargs) -> str:
+    method = kwargs.get("method", "GET")
+    path = args[0] if args and isinstance(args[0], str) else kwargs.get("path", "/")
+    qs = kwargs.get("query_string")
+    if isinstance(qs, dict) and qs:
+        from urllib.parse import urlencode
+
+        path = f"{path}?{urlencode(qs)}"
+    return f"{method} {path}"
+
+
+# -- the submission -----------------------------------------------------------------------------
+
+
+class RunCall(SimpleNamespace):
+    """One call of ``app.run()`` (or ``run_simple``) the sandbox intercepted: ``.debug``."""
+
+
+class StudentFunction:
+    """A function of the submission (``app:create_app``); calling it runs it in the sandbox."""
+
+    def __init__(self, session: Session, spec: str):
+        self._session = session
+        self.spec = spec
+
+    def __call__(self, *args, **kwargs):
+        value = self._session.ask("call", spec=self.spec, args=list(args), kwargs=kwargs)
+        if "app" in value:
+            return RemoteApp(self._session, value["app"])
+        return value["value"]
+
+
+class ModuleInfo(SimpleNamespace):
+    """A module of the submission as imported in the sandbox: ``names`` maps each name to a kind
+    (``flask`` for a Flask app, ``function``, or the type's name)."""
+
+
+class Student:
+    """The code of one exercise as the student wrote it, in a private copy, run in the sandbox."""
+
+    def __init__(self, session: Session, path: Path, spec: str, shown_as: str = ""):
+        self._session = session
+        self.path = Path(path)
+        self.spec = spec
+        self.shown_as = shown_as or self.path.name
+        self.run_calls: list[RunCall] = []
+
+    @property
+    def environ(self) -> dict[str, str]:
+        """The environment of the student's code in this check (graders set FLASK_* here)."""
+        return self._session.environ
+
+    def file_of(self, module: str) -> Path | None:
+        base = self.path.joinpath(*module.split("."))
+        for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+            if candidate.is_file():
+                return candidate
+        return None
+
+    def import_module(self, name: str = "app") -> ModuleInfo:
+        data = self._session.ask("import", module=name)
+        self.run_calls = [RunCall(**c) for c in data["run_calls"]]
+        return ModuleInfo(name=name, names=data["names"])
+
+    def run_as_main(self, name: str = "app") -> list[RunCall]:
+        return [RunCall(**c) for c in self._session.ask("run_main", module=name)["run_calls"]]
+
+    def attribute(self, spec: str) -> StudentFunction:
+        return StudentFunction(self._session, spec)
+
+    def make_app(self, spec: str | None = None, arg=None) -> RemoteApp:
+        return RemoteApp(self._session, self._session.ask("app", spec=spec or self.spec, arg=arg))
+
+    def probe(self, function, *args, **kwargs):
+        """``function(*args, **kwargs)`` run in the sandbox (no app): for looking at the student's modules."""
+        return probe(self._session, function, None, *args, **kwargs)

@@ -1,0 +1,400 @@
+"""Inside the sandbox: import the student's code and answer the judge's questions about it.
+
+The judge sends one request at a time over :mod:`grading.wire` (``{"op": "request", ...}``) and
+gets plain data back. This module is the only one that imports student code. It
+
+- imports a module of the submission by path (afresh in every sandbox, since every check gets
+  a new sandbox), with ``Flask.run`` and ``werkzeug.serving.run_simple`` replaced by recorders,
+  so no server ever starts;
+- builds apps (``app:app`` is a variable, ``app:create_app`` a factory), keeps them, and answers
+  requests through Flask's own test client, with the templates rendered and the exception a view
+  raised;
+- runs a grader's *probe*: a module-level function of the grader, called with the real app,
+  whose plain-data result travels back.
+
+Every failure of student code becomes a description (type, message, file and line) the judge
+can put in a message; nothing of it is trusted.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import inspect
+import os
+import runpy
+import sys
+import traceback
+from pathlib import Path
+
+import flask
+import werkzeug.serving
+
+from grading import wire
+
+BODY_LIMIT = 4 * 1024 * 1024
+
+
+class StudentCodeFailed(Exception):
+    """Student code could not run; ``kind`` is import, missing or failed."""
+
+    def __init__(self, message: str, kind: str = "import"):
+        super().__init__(message)
+        self.kind = kind
+
+
+class Host:
+    """The student's code of one exercise, and the apps, clients and modules made from it."""
+
+    def __init__(self, root: str, shown_as: str = ""):
+        self.root = Path(root)
+        self.shown_as = shown_as or self.root.name
+        self.objects: dict[int, object] = {}
+        self.run_calls: list[dict] = []
+        self.graders: dict[str, object] = {}
+        self.rendered: list | None = None
+        self.raised: list = []
+        flask.template_rendered.connect(self._template, weak=False)
+        flask.got_request_exception.connect(self._exception, weak=False)
+        calls = self.run_calls
+        flask.Flask.run = lambda app, *args, **kwargs: calls.append(_run_call(app, args, kwargs))
+        werkzeug.serving.run_simple = lambda *args, **kwargs: calls.append(
+            _run_call(args[2] if len(args) > 2 else kwargs.get("application"), args, kwargs))
+        sys.dont_write_bytecode = True
+        sys.path.insert(0, str(self.root))
+        os.chdir(self.root)
+
+    # -- the loop --------------------------------------------------------------------------
+
+    def serve(self, sock) -> None:
+        while True:
+            try:
+                message = wire.receive(sock)
+            except (wire.WireError, OSError):
+                return
+            wire.send(sock, self.answer(message))
+
+    def answer(self, message: dict) -> dict:
+        op = message.get("op", "")
+        handler = getattr(self, f"op_{op}", None)
+        if handler is None:
+            return {"fault": f"unknown operation {op!r}"}
+        try:
+            return {"ok": handler(**message.get("params", {}))}
+        except StudentCodeFailed as exc:
+            return {"error": {"kind": exc.kind, "message": str(exc)}}
+        except BaseException as exc:  # noqa: BLE001 - student code may raise anything, even SystemExit
+            return {"raised": self.describe(exc)}
+
+    # -- keeping objects the judge refers to ----------------------------------------------------
+
+    def keep(self, obj) -> int:
+        handle = len(self.objects) + 1
+        self.objects[handle] = obj
+        return handle
+
+    def app(self, handle: int) -> flask.Flask:
+        return self.objects[handle]
+
+    # -- modules -------------------------------------------------------------------------
+
+    def file_of(self, module: str) -> Path | None:
+        base = self.root.joinpath(*module.split("."))
+        for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+            if candidate.is_file():
+                return candidate
+        return None
+
+    def load(self, name: str):
+        if self.file_of(name) is None:
+            raise StudentCodeFailed(f"{self.shown_as}/{name.replace('.', '/')}.py was not found.", kind="missing")
+        if name in sys.modules and _from(sys.modules[name], self.root):
+            return sys.modules[name]
+        try:
+            return importlib.import_module(name)
+        except BaseException as exc:  # noqa: BLE001
+            raise self.explain_import(name, exc) from None
+
+    def op_import(self, module: str) -> dict:
+        before = len(self.run_calls)
+        mod = self.load(module)
+        return {"run_calls": self.run_calls[before:], "names": {k: _kind(v) for k, v in vars(mod).items()
+                                                               if not k.startswith("__")}}
+
+    def op_run_main(self, module: str) -> dict:
+        file = self.file_of(module)
+        if file is None:
+            raise StudentCodeFailed(f"{self.shown_as}/{module}.py was not found.", kind="missing")
+        before = len(self.run_calls)
+        try:
+            runpy.run_path(str(file), run_name="__main__")
+        except BaseException as exc:  # noqa: BLE001
+            raise self.explain_import(module, exc, running=True) from None
+        return {"run_calls": self.run_calls[before:]}
+
+    def attribute(self, spec: str):
+        module_name, _, attr = spec.partition(":")
+        module = self.load(module_name)
+        try:
+            return getattr(module, attr)
+        except AttributeError:
+            raise StudentCodeFailed(f"{module_name}.py has no `{attr}`: define it at module level.",
+                                    kind="missing") from None
+
+    # -- apps ----------------------------------------------------------------------------
+
+    def op_app(self, spec: str, arg=None, call: bool = True) -> int:
+        """The student's app: ``app:app`` is a variable, ``app:create_app`` a factory (called
+        with ``arg`` unless it is ``None``)."""
+        target = self.attribute(spec)
+        found = flask_app_of(target)
+        if found is not None:
+            return self.keep(found)
+        name, module = spec.split(":")[1], spec.split(":")[0]
+        if callable(target):
+            try:
+                made = target() if arg is None else target(arg)
+            except BaseException as exc:  # noqa: BLE001
+                raise StudentCodeFailed(f"{name}() raised {describe_exception(exc)}{student_frame(exc, self.root)}.",
+                                        kind="failed") from None
+            found = flask_app_of(made)
+            if found is not None:
+                return self.keep(found)
+            raise StudentCodeFailed(f"{name}() returned {type(made).__name__}, expected a Flask app.", kind="failed")
+        raise StudentCodeFailed(f"`{name}` in {module}.py is a {type(target).__name__}, expected a Flask app "
+                                "(app = Flask(__name__)).", kind="failed")
+
+    def op_call(self, spec: str, args: list, kwargs: dict):
+        """Call a function of the submission; a Flask app it returns comes back as a handle."""
+        result = self.attribute(spec)(*args, **kwargs)
+        found = flask_app_of(result)
+        if found is not None:
+            return {"app": self.keep(found)}
+        return {"value": plain(result)}
+
+    def op_facts(self, app: int) -> dict:
+        return facts_of(self.app(app))
+
+    def op_config_set(self, app: int, key: str, value) -> None:
+        self.app(app).config[key] = value
+
+    def op_environ(self, set: dict, unset: list) -> None:  # noqa: A002
+        for key in unset:
+            os.environ.pop(key, None)
+        os.environ.update({str(k): str(v) for k, v in set.items()})
+
+    def op_url_for(self, app: int, endpoint: str, values: dict):
+        application = self.app(app)
+        with application.test_request_context():
+            return flask.url_for(endpoint, **values)
+
+    # -- clients and runners ----------------------------------------------------------------
+
+    def op_client(self, app: int) -> int:
+        return self.keep(self.app(app).test_client())
+
+    def op_cookie(self, client: int, key: str, value: str, kwargs: dict) -> None:
+        self.objects[client].set_cookie(key, value, **kwargs)
+
+    def op_request(self, client: int, args: list, kwargs: dict) -> dict:
+        self.rendered, self.raised = [], []
+        try:
+            response = self.objects[client].open(*args, **kwargs)
+            body = response.get_data()
+        finally:
+            rendered, self.rendered = self.rendered, None
+        request = response.request
+        return {
+            "status": response.status_code,
+            "headers": list(response.headers.items()),
+            "body": body[:BODY_LIMIT],
+            "request": {"method": request.method, "path": request.path, "full_path": request.full_path,
+                        "query_string": request.query_string, "url": request.url},
+            "templates": rendered,
+            "exception": self.describe(self.raised[-1]) if self.raised else None,
+        }
+
+    def op_cli(self, app: int, args: list) -> dict:
+        result = self.app(app).test_cli_runner().invoke(args=args)
+        exc = result.exception
+        return {"output": result.output, "exit_code": result.exit_code,
+                "exception": None if exc is None or isinstance(exc, SystemExit) else self.describe(exc)}
+
+    # -- probes: a grader's own function, run here -----------------------------------------------
+
+    def op_probe(self, grader: str, function: str, app: int | None, args: list, kwargs: dict):
+        module = self.graders.get(grader)
+        if module is None:
+            spec = importlib.util.spec_from_file_location(f"_grader_{Path(grader).stem}", grader)
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[spec.name] = module
+            spec.loader.exec_module(module)
+            self.graders[grader] = module
+        target = module
+        for part in function.split("."):
+            target = getattr(target, part)
+        given = [self.app(app)] if app is not None else []
+        return plain(target(*given, *args, **kwargs), limit=100_000)
+
+    # -- what student code did ---------------------------------------------------------------
+
+    def _template(self, sender, template, context, **extra):
+        if self.rendered is not None:
+            self.rendered.append([template.name, plain(dict(context))])
+
+    def _exception(self, sender, exception, **extra):
+        self.raised.append(exception)
+
+    def describe(self, exc: BaseException) -> dict:
+        builtin = type(exc).__module__ == "builtins"
+        return {"type": type(exc).__name__, "builtin": builtin, "message": _first_line(exc),
+                "where": student_frame(exc, self.root)}
+
+    def explain_import(self, name: str, exc: BaseException, running: bool = False) -> StudentCodeFailed:
+        file = f"{name.replace('.', '/')}.py"
+        doing = f"Running {file}" if running else f"Importing {file}"
+        if isinstance(exc, SyntaxError):
+            where = Path(exc.filename or file).name
+            return StudentCodeFailed(f"{where} has a syntax error on line {exc.lineno}: {exc.msg}.")
+        if isinstance(exc, SystemExit):
+            return StudentCodeFailed(f"{doing} called sys.exit({exc.code!r}): a module must not end the program "
+                                     "when it is imported.")
+        return StudentCodeFailed(f"{doing} raised {describe_exception(exc)}{student_frame(exc, self.root)}.")
+
+
+def _run_call(app, args, kwargs) -> dict:
+    if "debug" in kwargs:
+        debug = kwargs["debug"]
+    elif args[2:3]:
+        debug = args[2]
+    else:
+        debug = getattr(app, "debug", None)
+    return {"debug": bool(debug) if debug is not None else None}
+
+
+# -- describing the app and what it did -------------------------------------------------------------
+
+
+def facts_of(app: flask.Flask) -> dict:
+    """What graders may ask of an app, as plain data."""
+    views = {}
+    for endpoint, view in app.view_functions.items():
+        view_class = getattr(view, "view_class", None)
+        methods = [getattr(view_class, m, None) for m in ("get", "post", "dispatch_request")] if view_class else []
+        views[endpoint] = {
+            "name": getattr(view, "__name__", repr(view)),
+            "coroutine": inspect.iscoroutinefunction(view) or any(inspect.iscoroutinefunction(m) for m in methods),
+        }
+    return {
+        "name": app.name,
+        "import_name": app.import_name,
+        "root_path": app.root_path,
+        "template_folder": app.template_folder,
+        "debug": app.debug,
+        "testing": app.testing,
+        "secret_key": plain(app.secret_key),
+        "config": plain(dict(app.config)),
+        "blueprints": {name: {"name": bp.name, "url_prefix": bp.url_prefix, "import_name": bp.import_name}
+                       for name, bp in app.blueprints.items()},
+        "rules": [{"rule": r.rule, "endpoint": r.endpoint, "methods": sorted(r.methods or ())}
+                  for r in app.url_map.iter_rules()],
+        "views": views,
+        "extensions": sorted(str(k) for k in app.extensions),
+        "login_manager": getattr(app, "login_manager", None) is not None,
+        "jinja_auto_reload": app.jinja_env.auto_reload,
+        "templates_auto_reload": app.config.get("TEMPLATES_AUTO_RELOAD"),
+    }
+
+
+def plain(value, depth: int = 0, limit: int = 10_000):
+    """``value`` as JSON-able data: containers kept, anything else as ``{"$repr": ..., "$type": ...}``."""
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    if isinstance(value, str):
+        return str(value)[:limit]
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value[:limit])
+    if depth > 8:
+        return {"$repr": "...", "$type": type(value).__name__}
+    if isinstance(value, dict) or (hasattr(value, "keys") and hasattr(value, "__getitem__") and not isinstance(value, type)):
+        try:
+            return {str(k): plain(value[k], depth + 1, limit) for k in list(value.keys())[:500]}
+        except Exception:  # noqa: BLE001, S110
+            pass
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [plain(v, depth + 1, limit) for v in list(value)[:1000]]
+    try:
+        text = repr(value)[:300]
+    except Exception:  # noqa: BLE001
+        text = "?"
+    return {"$repr": text, "$type": type(value).__name__}
+
+
+def flask_app_of(target) -> flask.Flask | None:
+    """The Flask app ``target`` is, or the one inside WSGI middleware (``app = ProxyFix(app)``).
+
+    Middleware that keeps the app it wraps in ``.app`` (Werkzeug's all do) is moved in front of
+    the Flask app's ``wsgi_app``, so the test client's requests still go through it, as a
+    server's would.
+    """
+    chain, current = [], target
+    while not isinstance(current, flask.Flask) and len(chain) < 5:
+        owner = getattr(current, "__self__", None)  # a chain moved in front of wsgi_app before
+        if isinstance(owner, flask.Flask) and getattr(current, "__func__", None) is flask.Flask.wsgi_app:
+            return owner
+        inner = getattr(current, "app", None)
+        if inner is None or not callable(current):
+            return None
+        chain.append(current)
+        current = inner
+    if not isinstance(current, flask.Flask):
+        return None
+    if chain:
+        chain[-1].app = current.wsgi_app
+        current.wsgi_app = target
+    return current
+
+
+def _kind(value) -> str:
+    if flask_app_of(value) is not None:
+        return "flask"
+    if inspect.isfunction(value) or inspect.isbuiltin(value):
+        return "function"
+    return type(value).__name__
+
+
+def _from(module, root: Path) -> bool:
+    return (getattr(module, "__file__", None) or "").startswith(str(root) + os.sep)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:200] if text else ""
+
+
+def describe_exception(exc: BaseException) -> str:
+    text = _first_line(exc)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def student_frame(exc: BaseException, root: Path) -> str:
+    """`` (app.py, line 12, in show_post)`` for the last frame of ``exc`` in student code."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith(str(root) + os.sep)]
+    if not frames:
+        return ""
+    f = frames[-1]
+    return f" ({os.path.relpath(f.filename, root)}, line {f.lineno}, in {f.name})"
+
+
+def spawned(argv: list[str]) -> None:
+    """A sandbox started as a new interpreter: connect back to the judge, enter the wall, serve."""
+    import json
+    import socket
+
+    from grading.sandbox.confine import Wall, enter
+
+    port, token, wall, shown_as = int(argv[0]), argv[1], Wall(**json.loads(argv[2])), argv[3]
+    sock = socket.create_connection(("127.0.0.1", port))
+    wire.send(sock, token)
+    enter(wall, "process")
+    Host(wall.copy, shown_as).serve(sock)

@@ -1,0 +1,171 @@
+"""The process every sandbox is forked from: Flask and the exercises' extensions imported once.
+
+The judge starts it as a new interpreter (``python -I``, a clean environment), so nothing of the
+judge's memory, environment or open files is there to inherit. It listens on a Unix socket in a
+folder only the judge can reach and serves three requests, one connection each::
+
+    {"op": "level", "wall": {...}}           the best isolation level this machine allows
+    {"op": "fork", "wall": {...}, ...} + fd  a new sandbox serving the judge on the passed socket
+    {"op": "kill", "pid": n}                 end a sandbox and everything it started
+
+It never imports student code: a forked child enters the wall first (:mod:`.confine`), then
+hands over to :class:`grading.sandbox.host.Host`. Where Linux allows, it is the *subreaper* of
+the sandboxes, so a student's double-forked daemon still ends up its child, and is killed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import json
+import os
+import signal
+import socket
+import sys
+
+from grading.sandbox.confine import Wall, enter, probe_level
+
+PR_SET_CHILD_SUBREAPER = 36
+
+
+def preload(modules: list[str]) -> None:
+    """Import what sandboxes need, once: a fork then starts with all of it in memory."""
+    import flask  # noqa: F401
+    import flask.testing  # noqa: F401
+
+    import grading.expect  # noqa: F401
+    import grading.sandbox.host  # noqa: F401
+
+    for name in ["pytest", "_hypothesis_pytestplugin", "hypothesis", "pytest_timeout", *modules]:
+        with contextlib.suppress(Exception):
+            importlib.import_module(name)
+
+
+def serve(listener: socket.socket) -> None:
+    sandboxes: set[int] = set()
+    with contextlib.suppress(Exception):
+        from grading.sandbox.confine import _libc
+
+        _libc().prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    listener.settimeout(0.5)
+    while True:
+        _reap(sandboxes)
+        try:
+            conn, _ = listener.accept()
+        except socket.timeout:
+            if os.getppid() == 1:  # the judge is gone
+                _kill_all(sandboxes)
+                return
+            continue
+        except OSError:
+            return
+        with conn:
+            try:
+                data, fds, _, _ = socket.recv_fds(conn, 1 << 16, 4)
+                request = json.loads(data or b"{}")
+                reply = _handle(request, fds, listener, conn, sandboxes)
+            except Exception as exc:  # noqa: BLE001 - a bad request must not end the zygote
+                reply = {"fault": f"{type(exc).__name__}: {exc}"}
+            with contextlib.suppress(OSError):
+                conn.sendall(json.dumps(reply).encode())
+
+
+def _handle(request: dict, fds: list[int], listener, conn, sandboxes: set[int]) -> dict:
+    op = request.get("op")
+    if op == "level":
+        return {"level": probe_level(Wall(**request["wall"]))}
+    if op == "kill":
+        pid = int(request["pid"])
+        if pid in sandboxes:
+            _kill(pid)
+            sandboxes.discard(pid)
+        _kill_orphans(sandboxes)
+        return {"killed": pid}
+    if op == "fork":
+        if len(fds) != 1:
+            return {"fault": "fork needs exactly one socket"}
+        pid = os.fork()
+        if pid == 0:
+            _become_sandbox(fds[0], request, keep=(listener, conn))
+        os.close(fds[0])
+        sandboxes.add(pid)
+        return {"pid": pid}
+    return {"fault": f"unknown op {op!r}"}
+
+
+def _become_sandbox(fd: int, request: dict, keep) -> None:
+    """In the forked child: close everything of the zygote, enter the wall, serve the judge."""
+    code = 0
+    try:
+        for s in keep:
+            s.close()
+        null = os.open(os.devnull, os.O_RDWR)
+        for std in (0, 1, 2):
+            os.dup2(null, std)
+        os.closerange(3, fd)
+        os.closerange(fd + 1, 65536)
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGALRM, signal.SIGCHLD):
+            signal.signal(sig, signal.SIG_DFL)
+        wall = Wall(**request["wall"])
+        enter(wall, request["level"])
+        from grading.sandbox.host import Host
+
+        sock = socket.socket(fileno=fd)
+        Host(wall.copy, request.get("shown_as", "")).serve(sock)
+    except BaseException:  # noqa: BLE001
+        code = 70
+    finally:
+        os._exit(code)
+
+
+def _reap(sandboxes: set[int]) -> None:
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        sandboxes.discard(pid)
+
+
+def _kill(pid: int) -> None:
+    for target in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
+        with contextlib.suppress(OSError):
+            target()
+
+
+def _children() -> list[int]:
+    """Our children (orphans of sandboxes come to us, the subreaper), from /proc."""
+    me, found = os.getpid(), []
+    with contextlib.suppress(OSError):
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            with contextlib.suppress(OSError, ValueError, IndexError), open(f"/proc/{entry}/stat", "rb") as f:
+                if int(f.read().rsplit(b")", 1)[1].split()[1]) == me:
+                    found.append(int(entry))
+    return found
+
+
+def _kill_orphans(sandboxes: set[int]) -> None:
+    for _ in range(20):  # a process forking as fast as it can is caught within a few rounds
+        orphans = [pid for pid in _children() if pid not in sandboxes]
+        if not orphans:
+            return
+        for pid in orphans:
+            _kill(pid)
+        _reap(sandboxes)
+
+
+def _kill_all(sandboxes: set[int]) -> None:
+    for pid in list(sandboxes):
+        _kill(pid)
+    _kill_orphans(set())
+
+
+def main(argv: list[str]) -> None:
+    listener = socket.socket(fileno=int(argv[0]))
+    preload(json.loads(argv[1]) if len(argv) > 1 else [])
+    sys.stdout.flush()
+    serve(listener)

@@ -1,0 +1,247 @@
+"""Judge side: a fresh sandbox for every check, and every process of it gone afterwards.
+
+::
+
+    zygote = Zygote(course_dir, modules=["flask_sqlalchemy"])     # once per grading run
+    sandbox = zygote.sandbox(copy="/tmp/.../01-hello")             # once per check
+    sandbox.ask("app", spec="app:app")                             # plain data back
+    sandbox.close()                                                # it and all it started end
+
+The zygote (:mod:`grading.sandbox.zygote`) is a new interpreter with a clean environment that
+forks sandboxes; it listens on a Unix socket in a folder only this user can reach, which the
+sandboxes cannot see. Where there is no ``fork`` (Windows) or the zygote cannot start, each
+sandbox is a new interpreter instead (:class:`SpawnedSandbox`, slower, same answers).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from grading import wire
+from grading.sandbox.confine import SANDBOX_UID, Wall, clean_environment
+
+BOOT = str(Path(__file__).resolve().parent / "_boot.py")
+START_TIMEOUT = 30.0
+LEVEL_NAMES = {
+    "user": "its own user and Linux namespaces",
+    "namespaces": "Linux user namespaces",
+    "process": "a separate process only",
+}
+
+
+class SandboxGone(Exception):
+    """The sandbox ended (its code called os._exit, crashed, or was killed) or stopped answering."""
+
+
+def python_command(target: str, *args: str) -> list[str]:
+    """A command running ``module:function`` in a new, isolated interpreter (see ``_boot.py``)."""
+    return [sys.executable, "-I", BOOT, target, *args]
+
+
+class Zygote:
+    """The forking server of one grading run; ``None``-safe to share with forked judges."""
+
+    def __init__(self, course_dir: Path, modules: list[str], hide: list[str] | None = None):
+        self.course_dir = Path(course_dir).resolve()
+        self.hide = [str(Path(h).resolve()) for h in (hide or [])]
+        self.owner = os.getpid()
+        self.folder = tempfile.mkdtemp(prefix="grading-judge-")  # 0700: ours only
+        self.path = os.path.join(self.folder, "zygote.sock")
+        self.level: str | None = None
+        self.counter = 0
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        listener.bind(self.path)
+        listener.listen(64)
+        try:
+            self.process = subprocess.Popen(
+                python_command("grading.sandbox.zygote:main", str(listener.fileno()), json.dumps(modules)),
+                pass_fds=[listener.fileno()],
+                env=clean_environment(self.folder),
+                cwd=self.folder,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        finally:
+            listener.close()
+
+    @classmethod
+    def possible(cls) -> bool:
+        return hasattr(os, "fork") and hasattr(socket, "send_fds") and not os.environ.get("GRADING_NO_FORK")
+
+    def _request(self, message: dict, fds: list[int] = ()) -> dict:
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            try:
+                with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+                    conn.connect(self.path)
+                    socket.send_fds(conn, [json.dumps(message).encode()], list(fds))
+                    conn.shutdown(socket.SHUT_WR)
+                    data = b"".join(iter(lambda: conn.recv(65536), b""))
+                return json.loads(data)
+            except (FileNotFoundError, ConnectionRefusedError, ValueError) as exc:
+                if time.monotonic() > deadline or self.process.poll() is not None and os.getpid() == self.owner:
+                    raise SandboxGone(f"the sandbox server is not answering ({exc})") from None
+                time.sleep(0.02)
+
+    def wall(self, copy: str, scratch: str, private: list[str] = ()) -> Wall:
+        self.counter += 1
+        return Wall(
+            copy=copy, scratch=scratch, uid=SANDBOX_UID + (os.getpid() * 7 + self.counter) % 3000,
+            hide=[*self.hide, self.folder, tempfile.gettempdir()], course=str(self.course_dir), private=list(private),
+            show=[p for p in [hypothesis_home()] if os.path.isdir(p)],
+        )
+
+    def isolation(self, wall: Wall) -> str:
+        if self.level is None:
+            self.level = self._request({"op": "level", "wall": dataclasses.asdict(wall)}).get("level", "process")
+        return self.level
+
+    def sandbox(self, copy: str, shown_as: str = "", private: list[str] = ()) -> Sandbox:
+        scratch = tempfile.mkdtemp(prefix="sandbox-tmp-")
+        wall = self.wall(copy, scratch, private)
+        level = self.isolation(wall)
+        ours, theirs = socket.socketpair()
+        try:
+            reply = self._request({"op": "fork", "wall": dataclasses.asdict(wall), "level": level,
+                                   "shown_as": shown_as}, [theirs.fileno()])
+        finally:
+            theirs.close()
+        if "pid" not in reply:
+            ours.close()
+            raise SandboxGone(f"no sandbox could be started: {reply.get('fault')}")
+        return Sandbox(ours, lambda: self._request({"op": "kill", "pid": reply["pid"]}), scratch, level)
+
+    def close(self) -> None:
+        if os.getpid() != self.owner:
+            return
+        with contextlib.suppress(OSError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        with contextlib.suppress(Exception):
+            self.process.wait(5)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class Sandbox:
+    """One sandbox: ask it questions, then close it (which kills it and all it started)."""
+
+    def __init__(self, sock: socket.socket, kill, scratch: str, level: str):
+        self.sock = sock
+        self._kill = kill
+        self.scratch = scratch
+        self.level = level
+        self.broken: str | None = None
+
+    def ask(self, op: str, **params) -> dict:
+        """Send one request; the raw reply (``ok``, ``error``, ``raised`` or ``fault``)."""
+        if self.broken:
+            raise SandboxGone(self.broken)
+        try:
+            wire.send(self.sock, {"op": op, "params": params})
+            return wire.receive(self.sock)
+        except (wire.WireError, OSError) as exc:
+            self.broken = f"the sandbox stopped answering ({exc})"
+            raise SandboxGone(self.broken) from None
+        except BaseException:  # a timeout in the middle of an answer: nothing more can be read
+            self.broken = "the sandbox was still busy with an earlier request"
+            raise
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self.sock.close()
+        with contextlib.suppress(Exception):
+            self._kill()
+        _remove(self.scratch)
+
+
+class SpawnedSandbox(Sandbox):
+    """A sandbox that is a new interpreter (no ``fork`` here): it connects back over loopback."""
+
+    def __init__(self, copy: str, course_dir: Path, shown_as: str = ""):
+        scratch = tempfile.mkdtemp(prefix="sandbox-tmp-")
+        wall = Wall(copy=copy, scratch=scratch, course=str(course_dir), hide=[tempfile.gettempdir()])
+        token = secrets.token_hex(16)
+        with socket.create_server(("127.0.0.1", 0)) as server:
+            server.settimeout(START_TIMEOUT)
+            process = subprocess.Popen(
+                python_command("grading.sandbox.host:spawned", str(server.getsockname()[1]), token,
+                               json.dumps(dataclasses.asdict(wall)), shown_as),
+                env=clean_environment(scratch), cwd=scratch, stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                start_new_session=hasattr(os, "setsid"),
+            )
+            while True:
+                try:
+                    sock, _ = server.accept()
+                except OSError:
+                    process.kill()
+                    raise SandboxGone("the sandbox did not start in time") from None
+                sock.settimeout(START_TIMEOUT)
+                with contextlib.suppress(OSError, wire.WireError):
+                    if wire.receive(sock) == token:
+                        sock.settimeout(None)
+                        break
+                sock.close()
+
+        def kill():
+            with contextlib.suppress(OSError):
+                os.killpg(process.pid, signal.SIGKILL) if hasattr(os, "killpg") else process.kill()
+            process.wait(5)
+
+        super().__init__(sock, kill, scratch, "process")
+
+
+def hypothesis_home() -> str:
+    return str(Path(tempfile.gettempdir()) / "flask-exercises-hypothesis")
+
+
+def _remove(folder: str) -> None:
+    def writable(func, path, _):
+        with contextlib.suppress(OSError):
+            os.chmod(path, 0o700)
+            func(path)
+
+    shutil.rmtree(folder, onerror=writable)
+
+
+# -- the zygote of this process --------------------------------------------------------------------
+
+_current: Zygote | None = None
+
+
+def start(course_dir: Path, modules: list[str], hide: list[str] = ()) -> Zygote | None:
+    """Start this run's zygote (``None`` where sandboxes are spawned instead); checks find it
+    with :func:`current`, also in processes forked afterwards."""
+    global _current
+    _current = Zygote(course_dir, modules, list(hide)) if Zygote.possible() else None
+    return _current
+
+
+def current(course_dir: Path) -> Zygote | None:
+    """The zygote sandboxes come from (started here if no run started one)."""
+    if _current is None and Zygote.possible():
+        from grading.course import load_course, requirement_modules
+
+        start(course_dir, requirement_modules(load_course(course_dir)))
+    return _current
+
+
+def stop() -> None:
+    global _current
+    if _current is not None:
+        _current.close()
+        if os.getpid() == _current.owner:
+            _current = None
