@@ -215,7 +215,7 @@ def session(request, exercise, submission):
     def start():
         zygote = sandboxes.current(exercise.course_dir)
         if zygote is None:
-            return sandboxes.SpawnedSandbox(str(copy), exercise.course_dir, shown)
+            return sandboxes.SpawnedSandbox(str(copy), exercise.course_dir, shown, private=private)
         return zygote.sandbox(str(copy), shown, private=private)
 
     check = _GuardedSession(start, copy)

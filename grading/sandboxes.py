@@ -106,8 +106,12 @@ class Zygote:
         )
 
     def isolation(self, wall: Wall) -> str:
+        """The best level this machine allows (``GRADING_ISOLATION`` may ask for a weaker one)."""
         if self.level is None:
-            self.level = self._request({"op": "level", "wall": dataclasses.asdict(wall)}).get("level", "process")
+            best = self._request({"op": "level", "wall": dataclasses.asdict(wall)}).get("level", "process")
+            wanted = os.environ.get("GRADING_ISOLATION", best)
+            order = list(LEVEL_NAMES)
+            self.level = wanted if wanted in order and order.index(wanted) >= order.index(best) else best
         return self.level
 
     def sandbox(self, copy: str, shown_as: str = "", private: list[str] = ()) -> Sandbox:
@@ -170,9 +174,10 @@ class Sandbox:
 class SpawnedSandbox(Sandbox):
     """A sandbox that is a new interpreter (no ``fork`` here): it connects back over loopback."""
 
-    def __init__(self, copy: str, course_dir: Path, shown_as: str = ""):
+    def __init__(self, copy: str, course_dir: Path, shown_as: str = "", private: list[str] = ()):
         scratch = tempfile.mkdtemp(prefix="sandbox-tmp-")
-        wall = Wall(copy=copy, scratch=scratch, course=str(course_dir), hide=[tempfile.gettempdir()])
+        wall = Wall(copy=copy, scratch=scratch, course=str(course_dir), hide=[tempfile.gettempdir()],
+                    private=list(private), show=[p for p in [hypothesis_home()] if os.path.isdir(p)])
         token = secrets.token_hex(16)
         with socket.create_server(("127.0.0.1", 0)) as server:
             server.settimeout(START_TIMEOUT)

@@ -138,10 +138,7 @@ def _mounts(libc, wall: Wall, as_root: bool) -> None:
     """Cover what the student must not see; show again, read-only, what Python needs."""
     _mount(libc, None, "/", None, MS_REC | MS_PRIVATE)  # nothing we do here leaks out
     course = wall.course.rstrip("/")
-    shown_ro = [sys.base_prefix, sys.prefix, *wall.show]
-    if course:
-        shown_ro += [os.path.join(course, "grading"), os.path.join(course, "graders")]
-    shown_ro = [os.path.realpath(p) for p in shown_ro if p and os.path.isdir(p)]
+    shown_ro = [os.path.realpath(p) for p in [*_python_folders(wall), *wall.show] if p and os.path.isdir(p)]
     shown_rw = [os.path.realpath(wall.copy), os.path.realpath(wall.scratch)]
     hidden = ["/tmp", "/var/tmp", "/dev/shm", "/home", "/root", "/run/user", course, *wall.hide]
     hidden = _outermost([os.path.realpath(p) for p in hidden if p and os.path.isdir(p)])
@@ -289,8 +286,9 @@ class Refused(PermissionError):
 def install_audit_hook(wall: Wall) -> None:
     """Refuse, from now on, what student code has no business doing (PEP 578: it cannot be removed)."""
     writable = [os.path.realpath(wall.copy), os.path.realpath(wall.scratch)]
-    hidden = [os.path.realpath(p) for p in [*wall.hide, *wall.private] if p]
-    readable = writable + [os.path.realpath(p) for p in wall.show if p]
+    private = [os.path.realpath(p) for p in wall.private if p]
+    readable = writable + [os.path.realpath(p) for p in [*wall.show, *_python_folders(wall)] if p]
+    hidden = [os.path.realpath(p) for p in [*wall.hide, wall.course, _home()] if p]
     me = os.getpid()
     python = {os.path.realpath(sys.executable), sys.executable}
 
@@ -304,6 +302,8 @@ def install_audit_hook(wall: Wall) -> None:
         if isinstance(path, int) or path is None:
             return True
         full = os.path.realpath(os.fsdecode(path))
+        if any(_inside(full, p) for p in private):
+            return False
         return any(_inside(full, r) for r in readable) or not any(_inside(full, h) for h in hidden)
 
     def ours(pid: int) -> bool:
@@ -326,6 +326,8 @@ def install_audit_hook(wall: Wall) -> None:
                 raise Refused(f"the sandbox does not let your code write {path}")
             if not may_read(path):
                 raise Refused(f"the sandbox does not let your code read {path}")
+        elif event in ("os.listdir", "os.scandir") and args and not may_read(args[0]):
+            raise Refused(f"the sandbox does not let your code read {args[0]}")
         elif event in _PATH_EVENTS:
             for path in args[:2]:
                 if isinstance(path, (str, bytes, os.PathLike)) and not may_write(path):
@@ -349,6 +351,22 @@ def install_audit_hook(wall: Wall) -> None:
     sys.addaudithook(hook)
 
 
+def _home() -> str:
+    """The grader's user's home (not the sandbox's HOME): keys and tokens live there."""
+    try:
+        import pwd
+
+        return pwd.getpwuid(os.getuid()).pw_dir
+    except (ImportError, KeyError):
+        return ""
+
+
+def _python_folders(wall: Wall) -> list[str]:
+    """What Python needs to read: its own installation, the venv, the engine and the graders."""
+    course = [os.path.join(wall.course, "grading"), os.path.join(wall.course, "graders")] if wall.course else []
+    return [sys.base_prefix, sys.prefix, *course]
+
+
 def _loopback(address) -> bool:
     if isinstance(address, tuple) and address:
         host = str(address[0])
@@ -368,6 +386,20 @@ def probe_level(wall: Wall) -> str:
     """The best level a throwaway child can actually enter here (forks once per level tried)."""
     if not hasattr(os, "fork") or not sys.platform.startswith("linux"):
         return "process"
+    import shutil
+    import tempfile
+
+    trial = tempfile.mkdtemp(prefix="sandbox-probe-")
+    wall = Wall(**{**wall.__dict__, "copy": os.path.join(trial, "copy"), "scratch": os.path.join(trial, "tmp")})
+    os.mkdir(wall.copy)
+    os.mkdir(wall.scratch)
+    try:
+        return _first_level_that_works(wall)
+    finally:
+        shutil.rmtree(trial, ignore_errors=True)
+
+
+def _first_level_that_works(wall: Wall) -> str:
     for level in ("user", "namespaces") if os.geteuid() == 0 else ("namespaces",):
         pid = os.fork()
         if pid == 0:
