@@ -23,6 +23,10 @@ import nox
 ROOT = Path(__file__).resolve().parent
 LOCK = ROOT / "requirements" / "grading.txt"
 
+# The judge starts without the repository on sys.path (python -I, see grading/_boot.py): a yaml.py
+# or flask.py left at the repository root is never imported by the grader.
+JUDGE = ("python", "-I", "grading/_boot.py")
+
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_venv = "yes"  # grading again should not rebuild anything
 nox.options.sessions = ["grade"]
@@ -51,14 +55,14 @@ def run_and_keep_exit_code(session: nox.Session, *args: str) -> None:
 def grade(session: nox.Session) -> None:
     """Grade the exercises and explain every failed check."""
     install_pinned(session)
-    run_and_keep_exit_code(session, "python", "-m", "grading", *session.posargs)
+    run_and_keep_exit_code(session, *JUDGE, "grading.cli:main", *session.posargs)
 
 
 @nox.session
 def batch(session: nox.Session) -> None:
     """Grade a class: nox -s batch -- DIR [EXERCISE...] [--jobs N] [--out gradebook]."""
     install_pinned(session)
-    run_and_keep_exit_code(session, "python", "-m", "grading.batch", *session.posargs)
+    run_and_keep_exit_code(session, *JUDGE, "grading.batch:main", *session.posargs)
 
 
 @nox.session

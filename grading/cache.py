@@ -4,12 +4,19 @@ The key covers everything a score depends on: the student's files, the grader, t
 the exercise's metadata, the pinned requirements and the Python version. Grading is
 deterministic (Hypothesis runs derandomized), so a cached result is the result a new run would
 give. Results with an error or a timeout are never cached: they may be passing trouble.
+
+A cache entry is only believed if this machine wrote it: each is signed (HMAC-SHA256) with a key
+kept outside the repository, in the user's cache folder, so an entry committed to a repository
+counts for nothing in a fresh clone. In CI (``CI`` or ``GITHUB_ACTIONS`` set) the cache is not
+used at all; batch grading and Gradescope never use it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import secrets
 import os
 import sys
 from pathlib import Path
@@ -47,9 +54,34 @@ def key(exercise: Exercise, root: Path) -> str:
     return h.hexdigest()
 
 
+def in_ci() -> bool:
+    return any(os.environ.get(name, "").lower() not in ("", "0", "false") for name in ("CI", "GITHUB_ACTIONS"))
+
+
+def signing_key() -> bytes:
+    """This machine's key for cache entries (made on first use), outside any repository."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "flask-exercises"
+    path = base / "cache-key"
+    try:
+        return bytes.fromhex(path.read_text())
+    except (OSError, ValueError):
+        base.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_bytes(32)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(key.hex())
+        return key
+
+
+def _mac(key: bytes, data: dict) -> str:
+    body = json.dumps({k: data[k] for k in ("key", "result", "docs")}, sort_keys=True).encode()
+    return hmac.new(key, body, hashlib.sha256).hexdigest()
+
+
 class ResultCache:
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, key: bytes | None = None):
         self.folder = Path(folder)
+        self.secret = key if key is not None else signing_key()
 
     def _slot(self, exercise: Exercise, root: Path) -> Path:
         name = hashlib.sha256(f"{root.resolve()}\0{exercise.id}".encode()).hexdigest()[:24]
@@ -60,7 +92,10 @@ class ResultCache:
             data = json.loads(self._slot(exercise, root).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        if data.get("key") != key(exercise, root):
+        try:
+            if data.get("key") != key(exercise, root) or not hmac.compare_digest(str(data.get("mac")), _mac(self.secret, data)):
+                return None
+        except (KeyError, TypeError):
             return None
         result = ExerciseResult.from_json(data["result"], data.get("docs"))
         result.cached = True
@@ -74,6 +109,7 @@ class ResultCache:
         if not gitignore.exists():
             gitignore.write_text("*\n")
         data = {"key": key(exercise, root), "result": result.to_json(), "docs": {c.name: c.doc for c in result.checks}}
+        data["mac"] = _mac(self.secret, data)
         tmp = self._slot(exercise, root).with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps(data), encoding="utf-8")
         os.replace(tmp, self._slot(exercise, root))

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
 from pathlib import Path
 
-from grading.cache import ResultCache
+from grading.cache import ResultCache, in_ci
 from grading.classroom import write_github_output, write_step_summary
 from grading.course import COURSE_DIR, UsageError, load_course, select
 from grading.integrity import changed_files, warning
 from grading.junit import write_junit
 from grading.report import Painter, render_exercise, render_summary, report_json, use_colour
+from grading.sandboxes import LEVEL_NAMES
 from grading.worker import grade
 
 EXIT_OK, EXIT_NOT_FULL, EXIT_USAGE = 0, 1, 2
@@ -53,7 +55,8 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
     shown_root = _shown(root)
     print(f"Grading {len(chosen)} exercise{'s' * (len(chosen) != 1)} in {shown_root}/", flush=True)
     cache_dir = Path(os.environ.get("GRADING_CACHE_DIR") or course_dir / ".grading-cache")
-    cache = None if args.no_cache or os.environ.get("GRADING_NO_CACHE") else ResultCache(cache_dir)
+    cache = None if args.no_cache or os.environ.get("GRADING_NO_CACHE") or in_ci() else ResultCache(cache_dir)
+    outputs = GitHubOutputs.from_environment()  # before any student code runs
 
     results = {}
     todo = []
@@ -82,6 +85,9 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
         grade(todo, root, jobs=args.jobs, on_result=on_result, debug=args.debug)
     ordered = [results[e.id] for e in chosen]
     print(render_summary(ordered, paint, shown_root), flush=True)
+    level = isolation_of(ordered)
+    if level:
+        print(paint(f"Your code ran in a sandbox: {LEVEL_NAMES.get(level, level)}.", "dim"), flush=True)
     tampered = warning(changed_files(course_dir))
     if tampered:
         print(paint(f"Warning: {tampered}", "yellow"), flush=True)
@@ -89,11 +95,49 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
         Path(args.json_path).write_text(json.dumps(report_json(ordered), indent=2) + "\n", encoding="utf-8")
     if args.junit_path:
         write_junit(Path(args.junit_path), ordered, tampered)
-    if os.environ.get("GITHUB_OUTPUT"):  # GitHub Actions: one output per exercise, for Classroom
-        write_github_output(Path(os.environ["GITHUB_OUTPUT"]), ordered)
-    if os.environ.get("GITHUB_STEP_SUMMARY"):
-        write_step_summary(Path(os.environ["GITHUB_STEP_SUMMARY"]), ordered, tampered)
+    outputs.write(ordered, tampered)  # every student process has ended by now
     return EXIT_OK if all(r.full_marks for r in ordered) else EXIT_NOT_FULL
+
+
+class GitHubOutputs:
+    """GitHub Actions' ``GITHUB_OUTPUT`` and step summary, written only by the judge.
+
+    Their size is noted before grading; whatever was appended while student code ran is cut
+    off before the judge appends its own outputs, after every student process has ended.
+    """
+
+    def __init__(self, output: Path | None, summary: Path | None):
+        self.files = {"output": output, "summary": summary}
+        self.sizes = {name: _size(path) for name, path in self.files.items() if path}
+
+    @classmethod
+    def from_environment(cls) -> GitHubOutputs:
+        get = lambda name: Path(os.environ[name]) if os.environ.get(name) else None  # noqa: E731
+        return cls(get("GITHUB_OUTPUT"), get("GITHUB_STEP_SUMMARY"))
+
+    def write(self, results, tampered) -> None:
+        for name, path in self.files.items():
+            if path is None:
+                continue
+            with contextlib.suppress(OSError), open(path, "r+b" if path.exists() else "wb") as f:
+                f.truncate(self.sizes.get(name, 0))
+        if self.files["output"]:  # one output per exercise, for Classroom's reporter
+            write_github_output(self.files["output"], results)
+        if self.files["summary"]:
+            write_step_summary(self.files["summary"], results, tampered)
+
+
+def isolation_of(results) -> str | None:
+    """The weakest isolation any exercise was graded under (None if every result was cached)."""
+    levels = [r.isolation for r in results if r.isolation in LEVEL_NAMES]
+    return max(levels, key=list(LEVEL_NAMES).index) if levels else None
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _shown(path: Path) -> str:

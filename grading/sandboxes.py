@@ -130,8 +130,12 @@ class Zygote:
         return Sandbox(ours, lambda: self._request({"op": "kill", "pid": reply["pid"]}), scratch, level)
 
     def close(self) -> None:
+        """End every sandbox (and all they started), then the zygote."""
         if os.getpid() != self.owner:
             return
+        if self.process.poll() is None:
+            with contextlib.suppress(Exception):
+                self._request({"op": "shutdown"})
         with contextlib.suppress(OSError):
             os.killpg(self.process.pid, signal.SIGKILL)
         with contextlib.suppress(Exception):

@@ -7,6 +7,7 @@ folder only the judge can reach and serves three requests, one connection each::
     {"op": "level", "wall": {...}}           the best isolation level this machine allows
     {"op": "fork", "wall": {...}, ...} + fd  a new sandbox serving the judge on the passed socket
     {"op": "kill", "pid": n}                 end a sandbox and everything it started
+    {"op": "shutdown"}                       end every sandbox, then itself
 
 It never imports student code: a forked child enters the wall first (:mod:`.confine`), then
 hands over to :class:`grading.sandbox.host.Host`. Where Linux allows, it is the *subreaper* of
@@ -66,6 +67,10 @@ def serve(listener: socket.socket) -> None:
                 reply = _handle(request, fds, listener, conn, sandboxes)
             except Exception as exc:  # noqa: BLE001 - a bad request must not end the zygote
                 reply = {"fault": f"{type(exc).__name__}: {exc}"}
+            except SystemExit:
+                with contextlib.suppress(OSError):
+                    conn.sendall(b'{"stopped": true}')
+                return
             with contextlib.suppress(OSError):
                 conn.sendall(json.dumps(reply).encode())
 
@@ -81,6 +86,9 @@ def _handle(request: dict, fds: list[int], listener, conn, sandboxes: set[int]) 
             sandboxes.discard(pid)
         _kill_orphans(sandboxes)
         return {"killed": pid}
+    if op == "shutdown":
+        _kill_all(sandboxes)
+        raise SystemExit(0)
     if op == "fork":
         if len(fds) != 1:
             return {"fault": "fork needs exactly one socket"}
