@@ -144,11 +144,16 @@ def _judge(item, call, report) -> tuple[str, str | None]:
     if report.outcome == "passed" or call.excinfo is None:
         return "passed", None
     exc = _unwrap(call.excinfo.value)
-    doing = Session.in_flight
-    Session.in_flight = None
+    doing, importing = Session.in_flight, Session.importing
+    Session.in_flight = Session.importing = None
     if isinstance(exc, StudentCodeError):
-        status = {"timeout": "timeout", "import": "error"}.get(exc.kind, "failed")
+        status = {"timeout": "timeout", "import": "error", "gone": "error"}.get(exc.kind, "failed")
         return status, str(exc)
+    if _is_timeout(exc) and importing:
+        return "timeout", (
+            f"Importing {importing}.py (or building the app) did not finish in time: look for an endless loop, "
+            "input() or a server started at module level."
+        )
     if _is_timeout(exc):
         limit = re.search(r">([\d.]+)s", str(exc))
         seconds = f"{float(limit.group(1)):g} s" if limit else "the time limit"

@@ -94,6 +94,7 @@ class Session:
     """The sandbox of one check, made on first use, with the environment graders set."""
 
     in_flight: str | None = None  # the request being answered, for timeout messages
+    importing: str | None = None  # the module being imported (or app being built), likewise
 
     def __init__(self, start, student_path: Path):
         self._start = start
@@ -118,12 +119,15 @@ class Session:
             gone = [k for k in self._sent_environ if k not in self.environ]
             answer(self.sandbox.ask("environ", set=self.environ, unset=gone))
             self._sent_environ = dict(self.environ)
+        if op in ("import", "app", "call", "run_main"):
+            Session.importing = str(params.get("module") or params.get("spec") or "").partition(":")[0]
         try:
             reply = self.sandbox.ask(op, **params)
+            Session.importing = None
         except SandboxGone:
             raise StudentCodeError(
-                "Your code ended the process that ran it (os._exit, a crash, a signal, or more memory "
-                "or time than allowed), so this check could not finish.",
+                "The process running your code stopped during this check: your code ended Python "
+                "(os._exit, a crash, a signal) or used more memory or CPU time than allowed.",
                 kind="gone",
             ) from None
         return answer(reply)

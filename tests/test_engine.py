@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -126,7 +127,8 @@ def test_json_report_has_exactly_the_documented_shape(grade_cli, hostile_root):
     assert report["score"] == sum(e["score"] for e in report["exercises"])
     assert report["max_score"] == sum(e["max_score"] for e in report["exercises"])
     for exercise in report["exercises"]:
-        assert set(exercise) == {"id", "title", "score", "max_score", "status", "error", "checks"}
+        assert set(exercise) == {"id", "title", "score", "max_score", "status", "error", "isolation", "checks"}
+        assert exercise["isolation"] in {"user", "namespaces", "process"}
         assert exercise["status"] in {"passed", "failed", "error", "missing"}
         assert exercise["max_score"] == sum(c["max_points"] for c in exercise["checks"])
         for check in exercise["checks"]:
@@ -176,8 +178,62 @@ def test_warm_run_uses_the_cache_and_agrees(tmp_path):
 
 
 def _env_with_cache_dir(path: Path) -> dict[str, str]:
-    import os
-
-    env = {k: v for k, v in os.environ.items() if k != "GRADING_NO_CACHE"}
+    """A local student's environment: a cache folder and a signing key of its own, not CI."""
+    env = {k: v for k, v in os.environ.items() if k not in ("GRADING_NO_CACHE", "CI", "GITHUB_ACTIONS")}
     env["GRADING_CACHE_DIR"] = str(path)
+    env["XDG_CACHE_HOME"] = str(path.parent / "user-cache")
     return env
+
+
+def _grade_twice_with_cache(tmp_path, source: Path, env: dict, between=None) -> list[dict]:
+    root = tmp_path / "student"
+    shutil.copytree(source, root / "01-hello")
+    reports = []
+    for run in range(2):
+        if run and between:
+            between()
+        report = tmp_path / f"report{run}.json"
+        cmd = [sys.executable, "-m", "grading", "--root", str(root), "--json", str(report), "01"]
+        subprocess.run(cmd, cwd=COURSE_DIR, capture_output=True, timeout=120, env=env)
+        reports.append(json.loads(report.read_text()))
+    return reports
+
+
+def test_cache_entry_not_signed_by_this_machine_is_ignored(tmp_path):
+    """A cache entry that claims full marks (committed to the repository, say) counts for nothing."""
+    cache = tmp_path / "course"
+    env = _env_with_cache_dir(cache)
+
+    def forge():
+        for entry in cache.glob("*.json"):
+            data = json.loads(entry.read_text())
+            for check in data["result"]["checks"]:
+                check.update(points=check["max_points"], status="passed", message=None)
+            data["result"]["status"] = "passed"
+            entry.write_text(json.dumps(data))
+
+    starter = COURSE_DIR / "exercises" / "01-hello"
+    honest, second = _grade_twice_with_cache(tmp_path, starter, env, between=forge)
+    assert honest["score"] < honest["max_score"]
+    assert second["score"] == honest["score"]
+
+
+def test_cache_is_not_used_in_ci(tmp_path):
+    cache = tmp_path / "course"
+    _grade_twice_with_cache(tmp_path, SOLUTIONS / "01-hello", {**_env_with_cache_dir(cache), "CI": "true"})
+    assert not list(cache.glob("*.json"))
+
+
+def test_spawned_sandboxes_grade_like_forked_ones(grade_cli):
+    """Where there is no fork (Windows), every sandbox is a new interpreter: same grades."""
+    run = grade_cli(SOLUTIONS, "01", "02", env={"GRADING_NO_FORK": "1"})
+    assert run.code == 0, run.out + run.err
+    assert {e["isolation"] for e in run.report["exercises"]} == {"process"}
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux namespaces")
+def test_user_namespaces_level_grades_like_the_others(grade_cli):
+    """The level of a non-root Linux user (user namespaces) gives the same grades."""
+    run = grade_cli(SOLUTIONS, "01", "02", env={"GRADING_ISOLATION": "namespaces"})
+    assert run.code == 0, run.out + run.err
+    assert {e["isolation"] for e in run.report["exercises"]} <= {"namespaces", "process"}
