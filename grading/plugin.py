@@ -202,10 +202,21 @@ def submission(request, exercise, tmp_path_factory):
     copy = tmp_path_factory.mktemp(exercise.slug) / exercise.id
     if source.is_dir() and not source.is_symlink():
         shutil.copytree(source, copy, ignore=IGNORED_WHEN_COPYING, symlinks=True)
+        drop_links_out_of(copy)
     else:
         copy.mkdir()
     shown = os.path.relpath(source, Path.cwd()) if not os.path.isabs(root) else str(source)
     return copy, shown
+
+
+def drop_links_out_of(folder: Path) -> None:
+    """Remove symbolic links that lead out of ``folder`` (to a classmate's work, /proc, the course)."""
+    top = folder.resolve()
+    for path in list(folder.rglob("*")):
+        if path.is_symlink():
+            target = Path(os.path.realpath(path))
+            if target != top and top not in target.parents:
+                path.unlink()
 
 
 _hung: set[str] = set()  # modules whose import (or factory) never finished: not waited for twice

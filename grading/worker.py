@@ -142,7 +142,7 @@ def grade(
     if own_zygote and exercises:
         sandboxes.start(exercises[0].course_dir, requirement_modules(exercises), hide=[str(root)])
     tmp = tempfile.mkdtemp(prefix="grading-")
-    pending = [_Job(e, root, missing=not (root / e.id).is_dir()) for e in exercises]
+    pending = [_Job(e, root, missing=not (root / e.id).is_dir() or (root / e.id).is_symlink()) for e in exercises]
     running: list[_Job] = []
     finished: dict[str, ExerciseResult] = {}
     try:
