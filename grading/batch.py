@@ -29,7 +29,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from grading.course import COURSE_DIR, ID_PATTERN, Exercise, UsageError, load_course, select
+from grading import sandboxes
+from grading.course import COURSE_DIR, ID_PATTERN, Exercise, UsageError, load_course, requirement_modules, select
 from grading.integrity import changed_files, read_manifest
 from grading.report import ExerciseResult, fmt_points, report_json
 from grading.worker import grade, preload
@@ -70,16 +71,26 @@ def _lost(exercise: Exercise, why: str) -> ExerciseResult:
     return ExerciseResult(id=exercise.id, title=exercise.title, status="error", error=why)
 
 
-def grade_roots(tasks: list[Task], jobs: int | None = None, on_result=None) -> dict[str, list[ExerciseResult]]:
+def grade_roots(
+    tasks: list[Task], jobs: int | None = None, on_result=None, hide: list[Path] = ()
+) -> dict[str, list[ExerciseResult]]:
     """Grade every task, ``jobs`` exercises at a time; ``on_result(task, result)`` as each ends.
 
     Each task gets a process of its own (forked after Flask, pytest and the extensions are
     imported), which grades its exercises one after another with :func:`grading.worker.grade`:
     ``jobs`` tasks run side by side, so a slow or hostile folder holds one slot, never the others.
     Returns each task's results, in the order of its exercises.
+
+    Every sandbox of the run comes from one zygote, which hides from student code every task's
+    folder and the folders in ``hide`` (the class, the gradebook): a student sees only the private
+    copy of their own exercise.
     """
     jobs = max(1, jobs or os.cpu_count() or 1)
-    preload(sorted({e for t in tasks for e in t.exercises}, key=lambda e: e.id))
+    exercises = sorted({e for t in tasks for e in t.exercises}, key=lambda e: e.id)
+    preload(exercises)
+    if exercises:
+        sandboxes.start(exercises[0].course_dir, requirement_modules(exercises),
+                        hide=[str(p) for p in [*hide, *(t.root for t in tasks)]])
     results: dict[str, dict[str, ExerciseResult]] = {t.name: {} for t in tasks}
     pending = list(tasks)
     running: dict[object, tuple[Task, object]] = {}  # connection -> (task, process)
@@ -128,6 +139,7 @@ def grade_roots(tasks: list[Task], jobs: int | None = None, on_result=None) -> d
                 process.join(5)
             if process.is_alive():
                 process.kill()
+        sandboxes.stop()  # every sandbox of every student, and all they started, ends here
     return {t.name: [results[t.name][e.id] for e in t.exercises] for t in tasks}
 
 
@@ -284,7 +296,7 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
 
     start = time.monotonic()
     try:
-        graded = grade_roots(tasks, jobs, on_result)
+        graded = grade_roots(tasks, jobs, on_result, hide=[class_dir, Path(args.out)])
     except KeyboardInterrupt:
         print("\nStopped: no gradebook written.", file=sys.stderr)
         return EXIT_INTERRUPTED
