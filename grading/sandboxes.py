@@ -127,7 +127,7 @@ class Zygote:
         if "pid" not in reply:
             ours.close()
             raise SandboxGone(f"no sandbox could be started: {reply.get('fault')}")
-        return Sandbox(ours, lambda: self._request({"op": "kill", "pid": reply["pid"]}), scratch, level)
+        return Sandbox(ours, lambda: self._request({"op": "kill", "pid": reply["pid"], "level": level}), scratch, level)
 
     def close(self) -> None:
         """End every sandbox (and all they started), then the zygote."""
