@@ -72,7 +72,9 @@ def ready(app, runner, database):
         "No such command" not in result.output,
         'There is no `flask init-db` command: add one with @app.cli.command("init-db") that calls db.create_all().',
     )
-    expect.that(result.exit_code == 0, f"`flask init-db` failed: {result.output.strip() or result.exception!r}")
+    raised = result.exception.describe() if result.exception else f"exit code {result.exit_code}"
+    why = result.output.strip() or raised
+    expect.that(result.exit_code == 0, f"`flask init-db` failed: {why}")
     return app
 
 
