@@ -1,10 +1,14 @@
 """Grader for 09-database: Flask-SQLAlchemy on a real SQLite file, tables made by `flask init-db`.
 
 Each check points the app at a fresh database file (through ``test_config``) and reads that file
-with Python's own ``sqlite3`` to see what really reached it.
+with Python's own ``sqlite3`` to see what really reached it. The file lives in the sandbox's own
+temporary folder, so the probes below read it there and send back plain rows.
 """
 
+import os
 import sqlite3
+import sys
+import tempfile
 from contextlib import closing
 
 import pytest
@@ -17,10 +21,42 @@ ADA = {"name": "ada", "email": "ada@example.com"}
 COLUMNS = {"id", "name", "email"}
 
 
+def scratch_database():
+    """In the sandbox: the name of a fresh SQLite file in the sandbox's temporary folder."""
+    return os.path.join(tempfile.mkdtemp(prefix="grading-"), "grading.db")
+
+
+def tables_in(database):
+    """In the sandbox: each table of the SQLite file with its columns, read with sqlite3."""
+    with closing(sqlite3.connect(database)) as con:
+        tables = [row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return {table: [row[1] for row in con.execute(f'PRAGMA table_info("{table}")')] for table in tables}
+
+
+def rows_in(database, table):
+    """In the sandbox: the id, name and email of every row of ``table``, read with sqlite3."""
+    with closing(sqlite3.connect(database)) as con:
+        return [list(row) for row in con.execute(f'SELECT id, name, email FROM "{table}"')]
+
+
+def forget_the_submission(entry):
+    """In the sandbox: forget every module of the submission (``entry`` is app.py's module), so the
+    next app comes from a fresh import, as in another process: only the database file is shared."""
+    module = sys.modules.get(entry)
+    if module is None or not getattr(module, "__file__", None):
+        return
+    root = os.path.dirname(module.__file__)
+    if hasattr(module, "__path__"):  # a package: app/__init__.py
+        root = os.path.dirname(root)
+    for name, loaded in list(sys.modules.items()):
+        if (getattr(loaded, "__file__", None) or "").startswith(root + os.sep):
+            del sys.modules[name]
+
+
 @pytest.fixture
-def database(tmp_path):
-    """The SQLite file of this check."""
-    return tmp_path / "grading.db"
+def database(student):
+    """The SQLite file of this check (in the sandbox)."""
+    return student.probe(scratch_database)
 
 
 @pytest.fixture
@@ -36,26 +72,25 @@ def ready(app, runner, database):
         "No such command" not in result.output,
         'There is no `flask init-db` command: add one with @app.cli.command("init-db") that calls db.create_all().',
     )
-    expect.that(result.exit_code == 0, f"`flask init-db` failed: {result.output.strip() or result.exception!r}")
+    raised = result.exception.describe() if result.exception else f"exit code {result.exit_code}"
+    why = result.output.strip() or raised
+    expect.that(result.exit_code == 0, f"`flask init-db` failed: {why}")
     return app
 
 
-def users_table(database):
+def users_table(student, database):
     """The name of the table holding users (any table with id, name and email columns)."""
-    with closing(sqlite3.connect(database)) as con:
-        tables = [row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        for table in tables:
-            columns = {row[1] for row in con.execute(f'PRAGMA table_info("{table}")')}
-            if COLUMNS <= columns:
-                return table
-    expect.fail(f"After `flask init-db`, the database file has the tables {tables or 'none'}, none with the "
+    tables = student.probe(tables_in, database)
+    for table, columns in tables.items():
+        if COLUMNS <= set(columns):
+            return table
+    expect.fail(f"After `flask init-db`, the database file has the tables {list(tables) or 'none'}, none with the "
                 "columns id, name and email: define the User model and call db.create_all() in init-db.")
 
 
-def rows(database):
-    table = users_table(database)
-    with closing(sqlite3.connect(database)) as con:
-        return [dict(zip(("id", "name", "email"), row)) for row in con.execute(f'SELECT id, name, email FROM "{table}"')]
+def rows(student, database):
+    table = users_table(student, database)
+    return [dict(zip(("id", "name", "email"), row)) for row in student.probe(rows_in, database, table)]
 
 
 def create(client, user=ADA):
@@ -73,9 +108,9 @@ def test_sqlalchemy_extension_is_set_up(app):
 
 
 @pytest.mark.points(2)
-def test_init_db_creates_the_users_table(ready, database):
+def test_init_db_creates_the_users_table(ready, student, database):
     """`flask init-db` creates a table with the columns id, name and email in the configured file."""
-    users_table(database)
+    users_table(student, database)
 
 
 @pytest.mark.points(1)
@@ -86,18 +121,18 @@ def test_new_user_is_201_with_its_id(ready, client):
 
 
 @pytest.mark.points(2)
-def test_new_user_reaches_the_table(ready, client, database):
+def test_new_user_reaches_the_table(ready, client, student, database):
     """A user created with POST /users is a row of the table in the database file."""
     data = create(client)
-    expect.equal(rows(database), [{"id": data["id"], **ADA}], "The rows of the users table after POST /users")
+    expect.equal(rows(student, database), [{"id": data["id"], **ADA}], "The rows of the users table after POST /users")
 
 
 @pytest.mark.points(1)
-def test_duplicate_name_is_409(ready, client, database):
+def test_duplicate_name_is_409(ready, client, student, database):
     """POST /users with a name already taken answers 409 and stores nothing."""
     create(client)
     expect.status(client.post("/users", json={"name": "ada", "email": "other@example.com"}), 409)
-    expect.equal(len(rows(database)), 1, "The number of rows after a duplicate POST /users")
+    expect.equal(len(rows(student, database)), 1, "The number of rows after a duplicate POST /users")
     expect.status(client.get("/users"), 200)  # the session still works after the refused insert
 
 
@@ -124,18 +159,19 @@ def test_users_are_listed_and_found_by_id(ready, client):
 
 
 @pytest.mark.points(1)
-def test_delete_is_204_and_removes_the_row(ready, client, database):
+def test_delete_is_204_and_removes_the_row(ready, client, student, database):
     """DELETE /users/<id> answers 204, and the row is gone from the table."""
     ada = create(client)
     expect.status(client.delete(f"/users/{ada['id']}"), 204)
-    expect.equal(rows(database), [], "The rows of the users table after DELETE")
+    expect.equal(rows(student, database), [], "The rows of the users table after DELETE")
     expect.status(client.get(f"/users/{ada['id']}"), 404)
 
 
 @pytest.mark.points(2)
-def test_second_app_on_the_same_file_sees_the_data(ready, client, make_app, test_config):
+def test_second_app_on_the_same_file_sees_the_data(ready, client, student, make_app, test_config):
     """Data lives in the database: a second app on the same file lists the user the first created."""
     create(client)
+    student.probe(forget_the_submission, student.spec.partition(":")[0])
     listed = expect.json(make_app(test_config).test_client().get("/users"))
     names = [u.get("name") for u in listed if isinstance(u, dict)] if isinstance(listed, list) else listed
     expect.equal(names, ["ada"], "GET /users of a second app on the same database file gives the names")

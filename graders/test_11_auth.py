@@ -27,12 +27,29 @@ def app(app):
     return app
 
 
+def has_add_user(app):
+    """In the sandbox: whether the app's module has an add_user function."""
+    return callable(getattr(sys.modules.get(app.import_name), "add_user", None))
+
+
+def call_add_user(app, username, password):
+    """In the sandbox: add_user(username, password) of the app's module. Sends back what it returned
+    (shown for a message) and that user's password_hash, checked against the password and another."""
+    user = sys.modules[app.import_name].add_user(username, password)
+    stored = getattr(user, "password_hash", None)
+    try:
+        right, wrong = check_password_hash(stored, password), check_password_hash(stored, password + "x")
+    except (ValueError, TypeError, AttributeError):
+        right = wrong = None
+    return {"shown": expect.show(user), "password_hash": stored, "right": right, "wrong": wrong}
+
+
 @pytest.fixture
 def add_user(app):
-    """The student's ``add_user`` function, from the same module as the app."""
-    function = getattr(sys.modules.get(app.import_name), "add_user", None)
-    expect.that(callable(function), "app.py has no add_user(username, password) function.")
-    return function
+    """The student's ``add_user`` function, from the same module as the app, called in the sandbox:
+    ``add_user(username, password)`` gives what :func:`call_add_user` sends back."""
+    expect.that(app.probe(has_add_user), "app.py has no add_user(username, password) function.")
+    return lambda username, password: app.probe(call_add_user, username, password)
 
 
 @pytest.fixture
@@ -59,7 +76,7 @@ def is_local(location):
 @pytest.mark.points(1)
 def test_login_manager_is_set_up(app):
     """Flask-Login is set up: app.login_manager exists."""
-    expect.that(hasattr(app, "login_manager"), "app has no login_manager: create LoginManager(app) "
+    expect.that(app.login_manager is not None, "app has no login_manager: create LoginManager(app) "
                 "(or login_manager.init_app(app)).")
 
 
@@ -68,17 +85,13 @@ def test_add_user_stores_a_password_hash(add_user):
     """add_user returns the stored user, whose password_hash is a Werkzeug hash, never the password."""
     for name, password in (("grace", PASSWORD), ("linus", "pässwörd ✓ 123")):
         user = add_user(name, password)
-        stored = getattr(user, "password_hash", None)
-        expect.that(isinstance(stored, str), f"add_user({name!r}, ...) returned {expect.show(user)}, whose "
+        stored = user["password_hash"]
+        expect.that(isinstance(stored, str), f"add_user({name!r}, ...) returned {user['shown']}, whose "
                     "password_hash is missing: return the stored user object, with a password_hash attribute.")
         expect.that(stored != password, f"add_user stored the password {password!r} itself as password_hash: "
                     "store generate_password_hash(password) instead.")
-        try:
-            right, wrong = check_password_hash(stored, password), check_password_hash(stored, password + "x")
-        except (ValueError, TypeError):
-            right = wrong = None
-        expect.that(right is True and wrong is False, f"password_hash {stored[:30]!r}… is not a Werkzeug password "
-                    f"hash of {password!r}: use werkzeug.security.generate_password_hash.")
+        expect.that(user["right"] is True and user["wrong"] is False, f"password_hash {stored[:30]!r}… is not a "
+                    f"Werkzeug password hash of {password!r}: use werkzeug.security.generate_password_hash.")
 
 
 @pytest.mark.points(1)
