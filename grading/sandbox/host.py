@@ -143,9 +143,17 @@ class Host:
 
     # -- apps ----------------------------------------------------------------------------
 
-    def op_app(self, spec: str, arg=None, call: bool = True) -> int:
-        """The student's app: ``app:app`` is a variable, ``app:create_app`` a factory (called
-        with ``arg`` unless it is ``None``)."""
+    def forget(self) -> None:
+        """Drop every module of the submission: the next import runs it afresh."""
+        for name, module in list(sys.modules.items()):
+            if _from(module, self.root):
+                del sys.modules[name]
+
+    def op_app(self, spec: str, arg=None) -> int:
+        """A new app: ``app:app`` is a variable, ``app:create_app`` a factory (called with ``arg``
+        unless it is ``None``). Its modules are imported afresh, as in a new process: two apps of
+        one check share nothing but files."""
+        self.forget()
         target = self.attribute(spec)
         found = flask_app_of(target)
         if found is not None:
