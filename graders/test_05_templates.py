@@ -43,7 +43,8 @@ def replace_tasks(app, tasks):
 
 def set_tasks(app, tasks):
     """The student's TASKS list, changed to hold ``tasks``."""
-    expect.that(app.probe(replace_tasks, tasks), "app.py has no module-level list TASKS: keep the tasks there.")
+    found = app.probe(replace_tasks, tasks)
+    expect.that(found, "app.py has no module-level list TASKS: keep the tasks there.")
 
 
 @pytest.mark.points(1)

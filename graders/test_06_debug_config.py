@@ -103,7 +103,8 @@ def test_unknown_config_name_is_a_value_error(student, build):
     if outcome.get("value_error"):
         return
     if "raised" in outcome:
-        expect.fail(f"{called('staging')} raised {outcome['raised']}: {outcome['message']}, expected ValueError.")
+        expect.fail(f"{called('staging')} raised {outcome['raised']}: {outcome['message']}, "
+                    "expected ValueError.")
     expect.fail(f"{called('staging')} returned an app, expected ValueError.")
 
 

@@ -53,8 +53,8 @@ def test_each_call_returns_a_new_independent_app(factory):
     """create_app() returns a new app on every call; one app's config never reaches another."""
     first = factory({"TESTING": True, "ONLY_IN_FIRST": "yes"})
     second = factory({"TESTING": True})
-    expect.that(first.probe(identity) != second.probe(identity), "create_app() returned the same app object twice: create the Flask "
-                "app inside create_app, not at module level.")
+    expect.that(first.probe(identity) != second.probe(identity), "create_app() returned the same app object "
+                "twice: create the Flask app inside create_app, not at module level.")
     expect.that("ONLY_IN_FIRST" not in second.config, "A setting passed to one create_app() call showed up in "
                 "the app of the next call: each app needs its own config.")
     third = factory()
