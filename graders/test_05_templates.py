@@ -31,11 +31,20 @@ def context_of(templates, template):
     return next(context for name, context in templates if name == template)
 
 
-def tasks_list(app):
-    """The student's module-level TASKS list (changed in place, so the view sees it)."""
-    tasks = getattr(sys.modules.get(app.import_name), "TASKS", None)
-    expect.that(isinstance(tasks, list), "app.py has no module-level list TASKS: keep the tasks there.")
-    return tasks
+def replace_tasks(app, tasks):
+    """Probe, run in the sandbox: put ``tasks`` in the student's module-level TASKS list, in place
+    (so the view sees them). False when there is no such list."""
+    found = getattr(sys.modules.get(app.import_name), "TASKS", None)
+    if not isinstance(found, list):
+        return False
+    found[:] = tasks
+    return True
+
+
+def set_tasks(app, tasks):
+    """The student's TASKS list, changed to hold ``tasks``."""
+    found = app.probe(replace_tasks, tasks)
+    expect.that(found, "app.py has no module-level list TASKS: keep the tasks there.")
 
 
 @pytest.mark.points(1)
@@ -101,8 +110,8 @@ def test_hello_escapes_any_name(client, name):
 @pytest.mark.points(1)
 def test_tasks_render_an_li_per_task(client, templates, app):
     """GET /tasks renders tasks.html with the TASKS list as context, one <li> per task."""
-    tasks = tasks_list(app)
-    tasks[:] = ["Write <tests>", "Ship it", "Rest"]
+    tasks = ["Write <tests>", "Ship it", "Rest"]
+    set_tasks(app, tasks)
     response = client.get("/tasks")
     expect.status(response, 200)
     names = rendered(templates, "/tasks")
@@ -115,7 +124,7 @@ def test_tasks_render_an_li_per_task(client, templates, app):
 @pytest.mark.points(1)
 def test_empty_task_list_says_no_tasks_yet(client, templates, app):
     """With TASKS empty, GET /tasks renders tasks.html saying No tasks yet, and no <li>."""
-    tasks_list(app).clear()
+    set_tasks(app, [])
     response = client.get("/tasks")
     expect.contains(response, "No tasks yet")
     names = rendered(templates, "/tasks")
@@ -126,13 +135,32 @@ def test_empty_task_list_says_no_tasks_yet(client, templates, app):
     )
 
 
+def base_html(app):
+    """Where the app finds templates/base.html."""
+    return Path(app.root_path) / (app.template_folder or "templates") / "base.html"
+
+
+def add_to_base_html(app, line):
+    """Probe, run in the sandbox: append ``line`` to the app's base.html; its text before, or
+    None when there is no base.html."""
+    base = base_html(app)
+    if not base.is_file():
+        return None
+    original = base.read_text(encoding="utf-8")
+    base.write_text(original + line + "\n", encoding="utf-8")
+    return original
+
+
+def restore_base_html(app, original):
+    """Probe, run in the sandbox: put back the text base.html had before."""
+    base_html(app).write_text(original, encoding="utf-8")
+
+
 @pytest.mark.points(2)
 def test_every_page_extends_base_html(app, client):
     """Every page inherits base.html (footer Built with Flask): a change to base.html shows on all."""
-    base = Path(app.root_path) / (app.template_folder or "templates") / "base.html"
-    expect.that(base.is_file(), "templates/base.html was not found: put the page frame there.")
-    original = base.read_text(encoding="utf-8")
-    base.write_text(original + MARKER + "\n", encoding="utf-8")
+    original = app.probe(add_to_base_html, MARKER)
+    expect.that(original is not None, "templates/base.html was not found: put the page frame there.")
     try:
         for path in PAGES:
             response = client.get(path)
@@ -149,4 +177,4 @@ def test_every_page_extends_base_html(app, client):
                 "copies the frame instead of inheriting it: start its template with {% extends \"base.html\" %}.",
             )
     finally:
-        base.write_text(original, encoding="utf-8")
+        app.probe(restore_base_html, original)

@@ -1,8 +1,13 @@
 """Grader for 06-debug-config: one factory, three configurations, debug only where it belongs.
 
 Every app is built fresh by ``create_app`` in an environment holding only the variables a check
-sets (``monkeypatch`` restores the environment after each check).
+sets (``environ``: the environment of the student's code, new for every check), with the student's
+modules imported again, so settings read at import time see that environment too.
 """
+
+import importlib
+import os
+import sys
 
 import pytest
 
@@ -11,24 +16,39 @@ from grading import expect
 SETTINGS = ("APP_ENV", "FLASK_SECRET_KEY", "FLASK_DEBUG", "FLASK_TESTING", "FLASK_COURSE_LEVEL")
 
 
+def forget_modules(root):
+    """Probe, run in the sandbox: forget the student's modules, so the next app is built from a
+    fresh import (``config.py`` reading the environment at import time sees the new one)."""
+    for name, module in list(sys.modules.items()):
+        if (getattr(module, "__file__", None) or "").startswith(root + os.sep):
+            del sys.modules[name]
+
+
 @pytest.fixture
-def build(make_app, monkeypatch):
+def build(make_app, student, environ):
     """``build(config_name, **environment)``: a fresh app, created with exactly that environment."""
 
     def make(config_name=None, **environment):
         for name in SETTINGS:
-            monkeypatch.delenv(name, raising=False)
-        for name, value in environment.items():
-            monkeypatch.setenv(name, value)
+            environ.pop(name, None)
+        environ.update(environment)
+        student.probe(forget_modules, str(student.path))
         return make_app(config_name)
 
     return make
 
 
-@pytest.fixture
-def factory(student):
-    """The student's ``create_app`` itself, to see what it raises."""
-    return student.attribute("app:create_app")
+def outcome_of_create_app(config_name):
+    """Probe, run in the sandbox: call the student's ``create_app(config_name)``; what it raised
+    (its type, message and whether it is a RuntimeError or a ValueError), or the secret key of
+    the app it returned."""
+    create_app = importlib.import_module("app").create_app
+    try:
+        made = create_app(config_name)
+    except Exception as exc:  # noqa: BLE001 - the student's code may raise anything
+        return {"raised": type(exc).__name__, "message": str(exc),
+                "runtime_error": isinstance(exc, RuntimeError), "value_error": isinstance(exc, ValueError)}
+    return {"secret_key": getattr(made, "secret_key", None)}
 
 
 def called(config_name, environment=""):
@@ -60,32 +80,31 @@ def test_production_has_debug_off_and_the_secret_from_the_environment(build):
 
 
 @pytest.mark.points(1)
-def test_production_without_secret_key_is_a_clear_error(factory, build):
+def test_production_without_secret_key_is_a_clear_error(student, build):
     """create_app("production") without FLASK_SECRET_KEY raises RuntimeError naming SECRET_KEY."""
     build("development")  # clears the environment
-    try:
-        app = factory("production")
-    except RuntimeError as exc:
-        expect.that("SECRET_KEY" in str(exc), f"{called('production')} raised RuntimeError({str(exc)!r}), "
-                    "whose message does not name SECRET_KEY.")
+    outcome = student.probe(outcome_of_create_app, "production")
+    if outcome.get("runtime_error"):
+        expect.that("SECRET_KEY" in outcome["message"], f"{called('production')} raised RuntimeError("
+                    f"{outcome['message']!r}), whose message does not name SECRET_KEY.")
         return
-    except Exception as exc:  # noqa: BLE001 - the student's code may raise anything
-        expect.fail(f"{called('production')} without FLASK_SECRET_KEY raised {type(exc).__name__}: {exc}, "
-                    "expected RuntimeError.")
+    if "raised" in outcome:
+        expect.fail(f"{called('production')} without FLASK_SECRET_KEY raised {outcome['raised']}: "
+                    f"{outcome['message']}, expected RuntimeError.")
     expect.fail(f"{called('production')} without FLASK_SECRET_KEY returned an app with secret key "
-                f"{app.secret_key!r}, expected RuntimeError naming SECRET_KEY.")
+                f"{outcome['secret_key']!r}, expected RuntimeError naming SECRET_KEY.")
 
 
 @pytest.mark.points(1)
-def test_unknown_config_name_is_a_value_error(factory, build):
+def test_unknown_config_name_is_a_value_error(student, build):
     """create_app("staging") raises ValueError: there is no such configuration."""
     build("development")
-    try:
-        factory("staging")
-    except ValueError:
+    outcome = student.probe(outcome_of_create_app, "staging")
+    if outcome.get("value_error"):
         return
-    except Exception as exc:  # noqa: BLE001
-        expect.fail(f"{called('staging')} raised {type(exc).__name__}: {exc}, expected ValueError.")
+    if "raised" in outcome:
+        expect.fail(f"{called('staging')} raised {outcome['raised']}: {outcome['message']}, "
+                    "expected ValueError.")
     expect.fail(f"{called('staging')} returned an app, expected ValueError.")
 
 
