@@ -6,8 +6,6 @@ modules imported again, so settings read at import time see that environment too
 """
 
 import importlib
-import os
-import sys
 
 import pytest
 
@@ -16,24 +14,15 @@ from grading import expect
 SETTINGS = ("APP_ENV", "FLASK_SECRET_KEY", "FLASK_DEBUG", "FLASK_TESTING", "FLASK_COURSE_LEVEL")
 
 
-def forget_modules(root):
-    """Probe, run in the sandbox: forget the student's modules, so the next app is built from a
-    fresh import (``config.py`` reading the environment at import time sees the new one)."""
-    for name, module in list(sys.modules.items()):
-        if (getattr(module, "__file__", None) or "").startswith(root + os.sep):
-            del sys.modules[name]
-
-
 @pytest.fixture
-def build(make_app, student, environ):
+def build(make_app, environ):
     """``build(config_name, **environment)``: a fresh app, created with exactly that environment."""
 
     def make(config_name=None, **environment):
         for name in SETTINGS:
             environ.pop(name, None)
         environ.update(environment)
-        student.probe(forget_modules, str(student.path))
-        return make_app(config_name)
+        return make_app(config_name)  # a fresh import of the student's modules, every time
 
     return make
 

@@ -50,8 +50,9 @@ class StudentError(Exception):
         return self.message
 
     def describe(self) -> str:
-        """``ZeroDivisionError: division by zero (app.py, line 9, in crash)``."""
-        return f"{self.type_name}: {self.message}{self.where}" if self.message else f"{self.type_name}{self.where}"
+        """``ZeroDivisionError: division by zero (app.py, line 9, in crash)``: first line, short."""
+        first = self.message.splitlines()[0][:200] if self.message else ""
+        return f"{self.type_name}: {first}{self.where}" if first else f"{self.type_name}{self.where}"
 
 
 _student_classes: dict[str, type] = {}
@@ -59,8 +60,8 @@ _student_classes: dict[str, type] = {}
 
 def student_exception(description: dict) -> StudentError:
     """A :class:`StudentError`, also of the built-in class it names (never a BaseException-only one)."""
-    name = str(description.get("type", ""))
-    builtin = getattr(builtins, name, None) if description.get("builtin") else None
+    name = str(description.get("builtin") or "")  # the nearest built-in class the student's derives from
+    builtin = getattr(builtins, name, None)
     cls = StudentError
     if isinstance(builtin, type) and issubclass(builtin, Exception):
         if name not in _student_classes:

@@ -254,8 +254,10 @@ class Host:
         self.raised.append(exception)
 
     def describe(self, exc: BaseException) -> dict:
-        builtin = type(exc).__module__ == "builtins"
-        return {"type": type(exc).__name__, "builtin": builtin, "message": _first_line(exc),
+        """The exception as the judge sees it: its class, the nearest built-in class it derives from
+        (``class ConfigError(RuntimeError)`` is a RuntimeError), its message and where it was raised."""
+        base = next((c.__name__ for c in type(exc).__mro__ if c.__module__ == "builtins"), "Exception")
+        return {"type": type(exc).__name__, "builtin": base, "message": _message(exc),
                 "where": student_frame(exc, self.root)}
 
     def explain_import(self, name: str, exc: BaseException, running: bool = False) -> StudentCodeFailed:
@@ -373,6 +375,10 @@ def _kind(value) -> str:
 
 def _from(module, root: Path) -> bool:
     return (getattr(module, "__file__", None) or "").startswith(str(root) + os.sep)
+
+
+def _message(exc: BaseException) -> str:
+    return str(exc).strip()[:2000]
 
 
 def _first_line(exc: BaseException) -> str:
