@@ -258,12 +258,14 @@ class Attack:
         self.tmp = tmp_path
         self.tmp_factory = tmp_factory
         self.marker = f"attack-{uuid.uuid4().hex[:12]}"
+        self.comm = f"atk{self.marker[-12:]}"  # a process name (15 characters at most)
         self.evidence = tmp_path / "evidence"
         self._runs = 0
 
     def settings(self, **extra) -> dict:
         return {
             "marker": self.marker,
+            "comm": self.comm,
             "evidence": str(self.evidence),
             "protected": protected_pids(),
             "protected_groups": protected_groups(),
@@ -411,7 +413,8 @@ class Attack:
     # -- processes ---------------------------------------------------------------------------
 
     def leftovers(self) -> list[tuple[int, str]]:
-        """Live processes whose command line names this test's folder or marker (not ours)."""
+        """Live processes whose command line names this test's folder or marker, or whose name is the
+        one the attack kit gives student processes (never this process or its ancestors)."""
         mine = set(protected_pids())
         found = []
         for entry in os.listdir("/proc"):
@@ -421,12 +424,14 @@ class Attack:
                 with open(f"/proc/{entry}/cmdline", "rb") as f:
                     cmdline = f.read().replace(b"\0", b" ").decode("utf-8", "replace")
                 with open(f"/proc/{entry}/stat") as f:
-                    state = f.read().rsplit(")", 1)[1].split()[0]
-            except (OSError, IndexError):
+                    stat = f.read()
+                state = stat.rsplit(")", 1)[1].split()[0]
+                name = stat[stat.index("(") + 1:stat.rindex(")")]
+            except (OSError, IndexError, ValueError):
                 continue
             if state in ("Z", "X"):
                 continue
-            if str(self.tmp) in cmdline or self.marker in cmdline:
+            if str(self.tmp) in cmdline or self.marker in cmdline or name == self.comm:
                 found.append((int(entry), cmdline[:200]))
         return found
 

@@ -19,6 +19,7 @@ from .conftest import (
     assert_finished,
     assert_no_better_than,
     assert_same_as,
+    base_env,
     copy_exercise,
     tree_digest,
 )
@@ -27,14 +28,15 @@ HELLO = "01-hello"
 
 
 class Klass:
-    def __init__(self, attack):
+    def __init__(self, attack, alice_edits=()):
         self.attack = attack
+        self.alice_edits = tuple(alice_edits)
         self.dir = attack.tmp / "class"
         self.out = attack.tmp / "gradebook"
         self.alice = self.dir / "alice" / "exercises" / HELLO
         self.mallory = self.dir / "mallory" / HELLO
         self.secrets = {"alice": f"SECRET-{attack.marker}-alice", "gradebook": f"SECRET-{attack.marker}-gradebook"}
-        copy_exercise(HELLO, "solutions", self.alice)
+        copy_exercise(HELLO, "solutions", self.alice, self.alice_edits)
         app = self.alice / "app.py"
         app.write_text(f"# {self.secrets['alice']}\n" + app.read_text(encoding="utf-8"), encoding="utf-8")
         self.out.mkdir()
@@ -46,15 +48,15 @@ class Klass:
     def mallory_attacks(self, base: str, attack: str, **extra) -> None:
         self.attack.submission(HELLO, base, attack, root=self.dir / "mallory", **extra)
 
-    def grade(self):
-        run = self.attack.batch(self.dir, "01", out=self.out)
+    def grade(self, **kwargs):
+        run = self.attack.batch(self.dir, "01", out=self.out, **kwargs)
         assert_finished(run.outcome, codes=(0,))
         assert set(run.rows) == {"alice", "mallory"}, run.rows
         return run
 
     def assert_alice_untouched(self, run) -> None:
         assert tree_digest(self.dir / "alice") == self.alice_before, "alice's files changed"
-        assert_same_as(run.exercise("alice", HELLO), self.attack.honest(HELLO, "solutions"))
+        assert_same_as(run.exercise("alice", HELLO), self.attack.honest(HELLO, "solutions", self.alice_edits))
 
 
 @pytest.fixture
@@ -97,6 +99,21 @@ def test_running_a_classmates_app_as_ones_own(attack, klass):
     klass.assert_alice_untouched(run)
 
 
+SLOW_ALICE = [('    return "Hello, Flask!"', '    __import__("time").sleep(1)\n    return "Hello, Flask!"')]
+
+
+def test_rewriting_a_classmates_temporary_results(attack):
+    """Attack: while alice is graded (her view takes a second), mallory's app finds alice's results
+    file in the grading's temporary folder and replaces her plan with one 0-point check."""
+    klass = Klass(attack, SLOW_ALICE)
+    scan = attack.tmp / "tmpdir"
+    scan.mkdir()
+    klass.mallory_attacks("solutions", "classmates_results", scan=str(scan))
+    run = klass.grade(env=base_env(TMPDIR=str(scan)))
+    assert_attack_failed(run.exercise("mallory", HELLO))
+    klass.assert_alice_untouched(run)
+
+
 COURSE_FILES = ["graders", "grading", "noxfile.py", "requirements", f"exercises/{HELLO}/exercise.yaml"]
 
 
@@ -122,11 +139,19 @@ def test_poisoning_the_course_and_its_python(klass):
     klass.assert_alice_untouched(run)
 
 
-def test_exercise_folder_that_is_a_symlink_to_a_classmates(klass):
-    """Attack: mallory's 01-hello is a symlink to ../alice/exercises/01-hello: it counts as missing."""
-    klass.mallory.parent.mkdir(parents=True)
-    os.symlink(os.path.relpath(klass.alice, klass.mallory.parent), klass.mallory)
+@pytest.mark.parametrize("link", ["folder", "app.py"])
+def test_symlinks_to_a_classmates_work(klass, link):
+    """Attack: mallory's 01-hello is a symlink to ../alice/exercises/01-hello (it counts as missing), or
+    her 01-hello/app.py is a symlink to alice's app.py (a link out of the submission is not followed)."""
+    if link == "folder":
+        klass.mallory.parent.mkdir(parents=True)
+        os.symlink(os.path.relpath(klass.alice, klass.mallory.parent), klass.mallory)
+    else:
+        klass.mallory.mkdir(parents=True)
+        os.symlink(klass.alice / "app.py", klass.mallory / "app.py")  # absolute: it survives a copy
     run = klass.grade()
     mallory = run.exercise("mallory", HELLO)
-    assert mallory["status"] == "missing" and mallory["score"] == 0, mallory
+    assert mallory["score"] == 0, mallory
+    if link == "folder":
+        assert mallory["status"] == "missing", mallory
     klass.assert_alice_untouched(run)

@@ -124,6 +124,18 @@ def test_github_output_and_step_summary_hold_only_the_judges_results(attack):
     attack.assert_no_leftovers()
 
 
+SECRETS = ["GITHUB_TOKEN", "ACTIONS_RUNTIME_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "AUTOGRADER_TOKEN"]
+
+
+def test_secrets_of_the_environment_are_not_passed_to_student_code(attack):
+    """Attack: the app reads the job's tokens from its environment (GITHUB_TOKEN, ACTIONS_*,
+    AUTOGRADER_*): the sandbox's environment comes from an allow-list."""
+    root = attack.submission(HELLO, "solutions", "env_secrets", secrets=SECRETS)
+    run = attack.grade(root, HELLO, env=base_env(**{name: f"{attack.marker}-{name}" for name in SECRETS}))
+    assert_finished(run.outcome)
+    assert_no_better_than(run.exercise(HELLO), attack.honest(HELLO, "solutions"))
+
+
 @pytest.mark.parametrize("mode", ["grade-json", "batch-csv"])
 def test_daemon_rewriting_the_reports_after_the_run(attack, mode):
     """Attack: a double-forked daemon (exec'd, so its command line carries the marker) waits for the

@@ -1,11 +1,24 @@
 # --- The attack kit: prepended (after the ATTACK settings) to every hostile submission. ---
-# ATTACK holds what the test told the attack: "marker" (a unique word), "evidence" (a folder outside
-# the submission), "protected" (the test runner and its ancestors: never signalled) and the
-# attack's own settings. Every loop, fork and allocation below is bounded.
+# ATTACK holds what the test told the attack: "marker" (a unique word), "comm" (a process name
+# unique to the test), "evidence" (a folder outside the submission), "protected" (the test runner
+# and its ancestors: never signalled) and the attack's own settings. Every loop, fork and
+# allocation below is bounded.
 import json as _json
 import os as _os
 import signal as _signal
 import sys as _sys
+
+
+def tag_process():
+    """Name this process (and the children it forks) ATTACK["comm"], so the test can find survivors."""
+    try:
+        with open("/proc/self/comm", "w") as comm:
+            comm.write(ATTACK["comm"])
+    except OSError:
+        pass
+
+
+tag_process()
 
 
 def attack_once(name, action):
