@@ -379,6 +379,7 @@ class Attack:
             return lambda func: func
 
         fake = types.ModuleType("nox")
+        fake.__getattr__ = lambda name: session_decorator  # nox.parametrize and the like: no-ops
         fake.session = session_decorator
         fake.options = types.SimpleNamespace()
         fake.command = types.SimpleNamespace(CommandFailed=CommandFailed)
