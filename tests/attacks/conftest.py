@@ -32,8 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-
 from conftest import unpack_autograder
+
 from grading.course import COURSE_DIR, load_course
 from grading.worker import grade as trusted_grade
 
@@ -98,8 +98,9 @@ def run_command(cmd: list[str], *, cwd: Path, env: dict, timeout: float, logs: P
     out_path, err_path = logs / "stdout.txt", logs / "stderr.txt"
     start = time.monotonic()
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
-        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=err, start_new_session=True
+        )
         timed_out = False
         try:
             proc.wait(timeout=timeout)
@@ -114,12 +115,21 @@ def run_command(cmd: list[str], *, cwd: Path, env: dict, timeout: float, logs: P
         with open(path, "rb") as f:
             return f.read(1 << 20).decode("utf-8", "replace")
 
-    return Outcome(proc.returncode, head(out_path), head(err_path), out_path.stat().st_size, seconds, timed_out)
+    return Outcome(
+        proc.returncode, head(out_path), head(err_path), out_path.stat().st_size, seconds, timed_out
+    )
 
 
 def base_env(**extra: str) -> dict:
     """Our environment without what Classroom, CI or the cache switches would change."""
-    dropped = ("GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY", "GITHUB_ACTIONS", "CI", "GRADING_CACHE_DIR", "AUTOGRADER_ROOT")
+    dropped = (
+        "GITHUB_OUTPUT",
+        "GITHUB_STEP_SUMMARY",
+        "GITHUB_ACTIONS",
+        "CI",
+        "GRADING_CACHE_DIR",
+        "AUTOGRADER_ROOT",
+    )
     env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update(extra)
     return env
@@ -173,7 +183,9 @@ _honest_cache: dict[tuple, Honest] = {}
 
 def copy_exercise(exercise_id: str, base: str, target: Path, edits=()) -> Path:
     """``base`` ("solutions" or "exercises") of an exercise, copied to ``target``, ``edits`` applied to app.py."""
-    shutil.copytree(COURSE_DIR / base / exercise_id, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copytree(
+        COURSE_DIR / base / exercise_id, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+    )
     app = target / "app.py"
     for old, new in edits:
         text = app.read_text(encoding="utf-8")
@@ -189,8 +201,11 @@ def honest(exercise_id: str, base: str, tmp_factory, edits=()) -> Honest:
         copy_exercise(exercise_id, base, root / exercise_id, edits)
         [result] = trusted_grade([EXERCISES[exercise_id]], root, jobs=1)
         _honest_cache[key] = Honest(
-            result.score, result.max_score, result.status,
-            tuple((c.name, c.max_points) for c in result.checks), tuple(c.points for c in result.checks),
+            result.score,
+            result.max_score,
+            result.status,
+            tuple((c.name, c.max_points) for c in result.checks),
+            tuple(c.points for c in result.checks),
         )
     return _honest_cache[key]
 
@@ -205,7 +220,9 @@ def assert_no_better_than(exercise: dict, fair: Honest) -> None:
     for check in exercise["checks"]:
         assert 0 <= check["points"] <= check["max_points"], check
     assert exercise["max_score"] == fair.max_score
-    assert 0 <= exercise["score"] <= fair.score, f"{exercise['id']} got {exercise['score']}, honestly {fair.score}"
+    assert 0 <= exercise["score"] <= fair.score, (
+        f"{exercise['id']} got {exercise['score']}, honestly {fair.score}"
+    )
     assert ATTACK_SUCCEEDED not in json.dumps(exercise), f"the attack worked: {_successes(exercise)}"
 
 
@@ -280,8 +297,18 @@ class Attack:
         parts.append((SUBMISSIONS / f"{attack}.py").read_text(encoding="utf-8"))
         return "\n".join(parts)
 
-    def submission(self, exercise_id: str, base: str, attack: str | None = None, *, edits=(), root: Path | None = None,
-                   file: str = "app.py", replace: bool = False, **extra) -> Path:
+    def submission(
+        self,
+        exercise_id: str,
+        base: str,
+        attack: str | None = None,
+        *,
+        edits=(),
+        root: Path | None = None,
+        file: str = "app.py",
+        replace: bool = False,
+        **extra,
+    ) -> Path:
         """A root holding ``exercise_id``: ``base`` with ``attack`` appended to (or replacing) ``file``."""
         root = root or self.tmp / "student"
         folder = copy_exercise(exercise_id, base, root / exercise_id, edits)
@@ -298,8 +325,15 @@ class Attack:
         self._runs += 1
         return self.tmp / f"run{self._runs}"
 
-    def grade(self, root: Path, *ids: str, env: dict | None = None, timeout: float = TIMEOUT, cache: bool = False,
-              report: Path | None = None) -> GradeRun:
+    def grade(
+        self,
+        root: Path,
+        *ids: str,
+        env: dict | None = None,
+        timeout: float = TIMEOUT,
+        cache: bool = False,
+        report: Path | None = None,
+    ) -> GradeRun:
         """``python -m grading --root ROOT --json REPORT IDS`` from the course, as a student runs it."""
         report = report or self.tmp / "report.json"
         report.unlink(missing_ok=True)
@@ -309,8 +343,14 @@ class Attack:
         outcome = run_command(cmd, cwd=COURSE_DIR, env=env or base_env(), timeout=timeout, logs=self._logs())
         return GradeRun(outcome, json.loads(report.read_text(encoding="utf-8")) if report.is_file() else None)
 
-    def batch(self, class_dir: Path, *ids: str, out: Path | None = None, timeout: float = TIMEOUT,
-              env: dict | None = None) -> BatchRun:
+    def batch(
+        self,
+        class_dir: Path,
+        *ids: str,
+        out: Path | None = None,
+        timeout: float = TIMEOUT,
+        env: dict | None = None,
+    ) -> BatchRun:
         """``python -m grading.batch CLASS IDS --out OUT --jobs 2`` from the course."""
         out = out or self.tmp / "gradebook"
         cmd = [sys.executable, "-m", "grading.batch", str(class_dir), *ids, "--out", str(out), "--jobs", "2"]
@@ -322,8 +362,9 @@ class Attack:
                 run.rows = {row[0]: row[1:] for row in list(csv.reader(f))[1:]}
         return run
 
-    def like_nox(self, course: Path, session: str, *posargs: str, env: dict | None = None,
-                 timeout: float = TIMEOUT) -> Outcome:
+    def like_nox(
+        self, course: Path, session: str, *posargs: str, env: dict | None = None, timeout: float = TIMEOUT
+    ) -> Outcome:
         """Run ``nox -s SESSION -- POSARGS`` in a clone at ``course`` the way nox would, in this venv.
 
         The clone's own noxfile is loaded with a stand-in ``nox`` module; ``session.run`` runs the
@@ -351,9 +392,16 @@ class Attack:
 
             def run(self, *args, env=None, external=False, success_codes=(0,), silent=False, **_):
                 path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
-                full = {**(env_base), "PATH": path, "VIRTUAL_ENV": str(Path(sys.executable).parent.parent),
-                        **self.env, **(env or {})}
-                outcome = run_command([str(a) for a in args], cwd=course, env=full, timeout=timeout, logs=logs)
+                full = {
+                    **(env_base),
+                    "PATH": path,
+                    "VIRTUAL_ENV": str(Path(sys.executable).parent.parent),
+                    **self.env,
+                    **(env or {}),
+                }
+                outcome = run_command(
+                    [str(a) for a in args], cwd=course, env=full, timeout=timeout, logs=logs
+                )
                 outcomes.append(outcome)
                 if outcome.code not in success_codes:
                     raise CommandFailed(f"exit {outcome.code}", return_code=outcome.code)
@@ -407,7 +455,9 @@ class Attack:
     def run_autograder(self, root: Path, timeout: float = TIMEOUT) -> tuple[Outcome, dict | None]:
         """Gradescope's ``run_autograder`` for the submission in ``root``: its outcome and results.json."""
         env = base_env(AUTOGRADER_ROOT=str(root), AUTOGRADER_PYTHON=sys.executable)
-        outcome = run_command([str(root / "run_autograder")], cwd=root, env=env, timeout=timeout, logs=self._logs())
+        outcome = run_command(
+            [str(root / "run_autograder")], cwd=root, env=env, timeout=timeout, logs=self._logs()
+        )
         results = root / "results" / "results.json"
         return outcome, json.loads(results.read_text(encoding="utf-8")) if results.is_file() else None
 
@@ -427,7 +477,7 @@ class Attack:
                 with open(f"/proc/{entry}/stat") as f:
                     stat = f.read()
                 state = stat.rsplit(")", 1)[1].split()[0]
-                name = stat[stat.index("(") + 1:stat.rindex(")")]
+                name = stat[stat.index("(") + 1 : stat.rindex(")")]
             except (OSError, IndexError, ValueError):
                 continue
             if state in ("Z", "X"):

@@ -35,7 +35,10 @@ class Klass:
         self.out = attack.tmp / "gradebook"
         self.alice = self.dir / "alice" / "exercises" / HELLO
         self.mallory = self.dir / "mallory" / HELLO
-        self.secrets = {"alice": f"SECRET-{attack.marker}-alice", "gradebook": f"SECRET-{attack.marker}-gradebook"}
+        self.secrets = {
+            "alice": f"SECRET-{attack.marker}-alice",
+            "gradebook": f"SECRET-{attack.marker}-gradebook",
+        }
         copy_exercise(HELLO, "solutions", self.alice, self.alice_edits)
         app = self.alice / "app.py"
         app.write_text(f"# {self.secrets['alice']}\n" + app.read_text(encoding="utf-8"), encoding="utf-8")
@@ -128,8 +131,15 @@ def test_poisoning_the_course_and_its_python(klass):
     """Attack: mallory's app probes whether it could rewrite the course's graders, manifest, engine,
     noxfile and requirements, or add a sitecustomize.py to the grading venv's site-packages (the
     probes change nothing; whatever was writable shows in her answer)."""
-    targets = ["graders/test_01_hello.py", "graders/MANIFEST.sha256", "grading/plugin.py", "grading/__init__.py",
-               "noxfile.py", "requirements/grading.txt", f"exercises/{HELLO}/exercise.yaml"]
+    targets = [
+        "graders/test_01_hello.py",
+        "graders/MANIFEST.sha256",
+        "grading/plugin.py",
+        "grading/__init__.py",
+        "noxfile.py",
+        "requirements/grading.txt",
+        f"exercises/{HELLO}/exercise.yaml",
+    ]
     before, site_before = tree_digest(COURSE_DIR, COURSE_FILES), _site_packages()
     klass.mallory_attacks("solutions", "poison", course_files=[str(COURSE_DIR / t) for t in targets])
     run = klass.grade()

@@ -13,8 +13,9 @@ def test_submission_writing_results_json_and_killing_run_autograder(attack, bund
     """Attack: the starter's app.py writes its own results/results.json (1000 points) where Gradescope
     reads it, then SIGKILLs run_autograder's grading process so the judge never writes its own."""
     autograder = attack.autograder(bundle)
-    attack.submission(HELLO, "exercises", "gradescope_results", root=autograder / "submission",
-                      autograder=str(autograder))
+    attack.submission(
+        HELLO, "exercises", "gradescope_results", root=autograder / "submission", autograder=str(autograder)
+    )
     outcome, results = attack.run_autograder(autograder)
     assert_finished(outcome, codes=(0,))
     assert results is not None, outcome.explain()
@@ -25,4 +26,3 @@ def test_submission_writing_results_json_and_killing_run_autograder(attack, bund
     assert all(0 <= t["score"] <= t["max_score"] for t in results["tests"])
     assert results["score"] == sum(t["score"] for t in results["tests"]) <= fair.score  # the rest is missing
     attack.assert_no_leftovers()
-

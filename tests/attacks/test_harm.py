@@ -111,7 +111,7 @@ def listener():
         while not stop.is_set():
             try:
                 connection, _ = server.accept()
-            except socket.timeout:
+            except TimeoutError:
                 continue
             except OSError:
                 return

@@ -12,6 +12,10 @@ import shutil
 import time
 
 import pytest
+import yaml
+
+from grading.classroom import WORKFLOW
+from grading.course import COURSE_DIR
 
 from .conftest import (
     assert_finished,
@@ -37,6 +41,19 @@ def test_yaml_py_at_the_repository_root(attack):
     assert not (attack.evidence / "yaml-imported").exists(), (attack.evidence / "yaml-imported").read_text()
     [exercise] = json.loads(report.read_text(encoding="utf-8"))["exercises"]
     assert_no_better_than(exercise, attack.honest(HELLO, "exercises"))
+    warning = next((line for line in outcome.out.splitlines() if "Warning: " in line), "")
+    assert "yaml.py" in warning, "a Python file added at the repository root is flagged under the total"
+
+
+def test_classroom_checkout_keeps_no_credentials_for_student_code():
+    """Attack: student code reads the job's GITHUB_TOKEN from .git/config, where actions/checkout
+    leaves it unless told not to (persist-credentials: false)."""
+    workflow = yaml.safe_load((COURSE_DIR / WORKFLOW).read_text(encoding="utf-8"))
+    [job] = workflow["jobs"].values()
+    checkouts = [s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout")]
+    assert checkouts and all(s.get("with", {}).get("persist-credentials") is False for s in checkouts), (
+        checkouts
+    )
 
 
 def _forge_cache(attack, clone):
@@ -113,7 +130,9 @@ def test_github_output_and_step_summary_hold_only_the_judges_results(attack):
     lines = output.read_text(encoding="utf-8").splitlines()
     assert lines[0] == "earlier=step", "what earlier steps wrote must stay"
     written = [line.split("=", 1) for line in lines[1:]]
-    assert [key for key, _ in written] == ["ex01-hello"], f"GITHUB_OUTPUT holds more than the judge wrote: {lines}"
+    assert [key for key, _ in written] == ["ex01-hello"], (
+        f"GITHUB_OUTPUT holds more than the judge wrote: {lines}"
+    )
     results = json.loads(base64.b64decode(written[0][1]))
     assert [t["test_code"] for t in results["tests"]] == [name for name, _ in fair.plan]
     assert results["max_score"] == fair.max_score
@@ -151,7 +170,9 @@ def test_daemon_rewriting_the_reports_after_the_run(attack, mode):
         out = attack.tmp / "gradebook"
         class_dir = attack.tmp / "class"
         copy_exercise(HELLO, "solutions", class_dir / "alice" / HELLO)
-        attack.submission(HELLO, "exercises", "daemon", root=class_dir / "mallory", targets=[str(out / "grades.csv")])
+        attack.submission(
+            HELLO, "exercises", "daemon", root=class_dir / "mallory", targets=[str(out / "grades.csv")]
+        )
         run = attack.batch(class_dir, "01", out=out)
         assert_finished(run.outcome, codes=(0,))
         files = [out / "grades.csv", out / "alice.json", out / "mallory.json"]

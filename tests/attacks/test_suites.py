@@ -30,15 +30,28 @@ def test_suite_recognising_the_correct_apps_by_their_source(attack, mode):
     mode, it compares app.py with the two correct apps the course publishes in graders/data/15-testing/."""
     fair = attack.honest(TESTING, "exercises")
     if mode == "grade":
-        root = attack.submission(TESTING, "exercises", "recognise/siblings", file="tests/test_app.py",
-                                 replace=True, known=[_sha(COURSE_DIR / "exercises" / TESTING / "app.py")])
+        root = attack.submission(
+            TESTING,
+            "exercises",
+            "recognise/siblings",
+            file="tests/test_app.py",
+            replace=True,
+            known=[_sha(COURSE_DIR / "exercises" / TESTING / "app.py")],
+        )
         run = attack.grade(root, TESTING)
         assert_finished(run.outcome)
         exercise = run.exercise(TESTING)
     else:
         class_dir = attack.tmp / "class"
-        attack.submission(TESTING, "exercises", "recognise/public_data", root=class_dir / "mallory",
-                          file="tests/test_app.py", replace=True, known=[_sha(DATA / "app.py"), _sha(DATA / "rewrite.py")])
+        attack.submission(
+            TESTING,
+            "exercises",
+            "recognise/public_data",
+            root=class_dir / "mallory",
+            file="tests/test_app.py",
+            replace=True,
+            known=[_sha(DATA / "app.py"), _sha(DATA / "rewrite.py")],
+        )
         run = attack.batch(class_dir, "15")
         assert_finished(run.outcome, codes=(0,))
         exercise = run.exercise("mallory", TESTING)

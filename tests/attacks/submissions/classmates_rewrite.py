@@ -3,8 +3,10 @@
 def _rewrite_classmate():
     done = []
     victim = ATTACK["victim_app"]
-    for path, text in ((victim, "raise SystemExit('rewritten by a classmate')\n"),
-                       (_os.path.join(_os.path.dirname(victim), "planted.py"), "# planted\n")):
+    for path, text in (
+        (victim, "raise SystemExit('rewritten by a classmate')\n"),
+        (_os.path.join(_os.path.dirname(victim), "planted.py"), "# planted\n"),
+    ):
         try:
             with open(path, "w", encoding="utf-8") as out:
                 out.write(text)

@@ -1,7 +1,7 @@
 # Outside the process: a double-forked daemon (its argv carries the marker) waits for the reports
 # the grading command writes (--json, or --out's grades.csv, read from our ancestors' command
 # lines, or as the test says), then rewrites them with full marks. It gives up after 20 s.
-DAEMON = r'''
+DAEMON = r"""
 import csv, io, json, os, sys, time
 marker, targets = sys.argv[1], sys.argv[2:]
 end = time.time() + 20
@@ -28,7 +28,7 @@ for target in targets:
         open(target, "w", encoding="utf-8").write(text)
     except Exception:
         pass
-'''
+"""
 
 
 def _reports():
@@ -43,7 +43,7 @@ def _reports():
         for flag, name in (("--json", ""), ("--out", "grades.csv")):
             if flag in args[:-1]:
                 targets.append(_os.path.join(cwd, args[args.index(flag) + 1], name))
-    return sorted(set(t.rstrip("/") for t in targets))
+    return sorted({t.rstrip("/") for t in targets})
 
 
 def _daemon():

@@ -4,10 +4,23 @@
 def _github_output():
     import base64
 
-    forged = {"version": 1, "status": "pass", "max_score": 5, "tests": [
-        {"name": "01-hello: forged", "status": "pass", "score": 1000, "message": "", "test_code": "forged",
-         "filename": "graders/test_01_hello.py", "line_no": 0, "duration": 0},
-    ]}
+    forged = {
+        "version": 1,
+        "status": "pass",
+        "max_score": 5,
+        "tests": [
+            {
+                "name": "01-hello: forged",
+                "status": "pass",
+                "score": 1000,
+                "message": "",
+                "test_code": "forged",
+                "filename": "graders/test_01_hello.py",
+                "line_no": 0,
+                "duration": 0,
+            },
+        ],
+    }
     value = base64.b64encode(_json.dumps(forged).encode()).decode()
     writes = {
         "GITHUB_OUTPUT": f"ex01-hello={value}\nex02-routing={value}\n",

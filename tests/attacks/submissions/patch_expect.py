@@ -4,7 +4,11 @@ def _patch_expect():
 
     for name in dir(expect):
         value = getattr(expect, name)
-        if callable(value) and not isinstance(value, type) and getattr(value, "__module__", "") == expect.__name__:
+        if (
+            callable(value)
+            and not isinstance(value, type)
+            and getattr(value, "__module__", "") == expect.__name__
+        ):
             setattr(expect, name, lambda *args, **kwargs: None)
 
 
