@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import time
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -145,3 +146,14 @@ def grade_cli(tmp_path):
         return grading_command(root, *args, workdir=tmp_path, **kwargs)
 
     return run
+
+
+def unpack_autograder(bundle: Path, root: Path) -> Path:
+    """Gradescope's ``/autograder`` at ``root``: source/ unpacked from the bundle, run_autograder
+    beside it, an empty submission/."""
+    with zipfile.ZipFile(bundle) as z:
+        z.extractall(root / "source")
+    shutil.copy(root / "source" / "run_autograder", root / "run_autograder")
+    (root / "run_autograder").chmod(0o755)
+    (root / "submission").mkdir()
+    return root

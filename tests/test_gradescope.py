@@ -12,6 +12,7 @@ import zipfile
 
 import pytest
 
+from conftest import unpack_autograder
 from grading.course import COURSE_DIR, load_course
 from grading.gradescope import build
 
@@ -26,13 +27,7 @@ def bundle(tmp_path_factory):
 @pytest.fixture
 def autograder(tmp_path, bundle):
     """``/autograder`` in a temporary folder: source/ unpacked from the zip, run_autograder beside it."""
-    root = tmp_path / "autograder"
-    with zipfile.ZipFile(bundle) as z:
-        z.extractall(root / "source")
-    shutil.copy(root / "source" / "run_autograder", root / "run_autograder")
-    (root / "run_autograder").chmod(0o755)
-    (root / "submission").mkdir()
-    return root
+    return unpack_autograder(bundle, tmp_path / "autograder")
 
 
 def run_autograder(root) -> dict:
