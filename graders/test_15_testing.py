@@ -28,7 +28,7 @@ pytestmark = pytest.mark.timeout(100)  # the first check waits for every run of 
 @functools.cache
 def load_data() -> tuple[dict[str, str], dict[str, dict]]:
     """The apps (name -> source of app.py) and the variants (name -> edits, breaks), read from
-    DATA and, when it is there, DATA/private/ (more variants, the rewrite), absent from students' copies."""
+    DATA and, when it is there, DATA/private/ (more variants, the rewrite: not in students' copies)."""
     given = (DATA / "app.py").read_text(encoding="utf-8")
     apps, variants = {"given": given}, {}
     for folder in (DATA, DATA / "private"):
