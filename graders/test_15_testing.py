@@ -48,10 +48,10 @@ def variant_source(source: str, name: str, edits: list) -> str:
     return source
 
 
-def run_tests(folder, test_timeout, hypothesis_home):
+def run_tests(folder, test_timeout, unicode_tables):
     """In the sandbox of one app: the student's tests against the app.py in ``folder``, with
     pytest; what they gave as plain data (:func:`grading.suites.run_here`)."""
-    return run_here(folder, test_timeout, hypothesis_home)
+    return run_here(folder, test_timeout, unicode_tables)
 
 
 @pytest.fixture(scope="module")

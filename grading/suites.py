@@ -34,8 +34,8 @@ How it keeps the grader safe and the result fair:
   (anything else makes that run an error) and measures the time itself.
 - Hypothesis runs derandomized, with 50 examples a test and without database, deadline or
   shrinking (unless the suite's own settings say otherwise): the same suite always gets the same
-  result, fast, on any machine. Its home folder, with the Unicode tables ``st.text()`` needs, is
-  the graders' one in the system's temporary folder, which sandboxes may read.
+  result, fast, on any machine. Its home folder is one of the sandbox's own, holding a copy of the
+  Unicode tables ``st.text()`` needs, which the judge reads once from the graders' home.
 - pytest runs with ``-x``: one failing test is all a grader needs to know. Hypothesis does not
   write a patch for each failing test (importing libcst for it costs a second per run).
 """
@@ -50,6 +50,7 @@ import sys
 import tempfile
 import threading
 import time
+import unicodedata
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -154,13 +155,13 @@ def run_suites(  # noqa: PLR0913
 
     ``open_session(folder)`` gives a new sandbox on a folder (the plugin's fixture of that name);
     ``probe`` is the module-level function run in it as ``probe(folder, test_timeout,
-    hypothesis_home)``: :func:`run_here` or a grader's function calling it. The apps named in
+    unicode_tables)``: :func:`run_here` or a grader's function calling it. The apps named in
     ``gate`` run first; unless the suite is clean on all of them, the others are not run (their
     status is "skipped"). Returns a :class:`SuiteRun` per app, in ``apps`` order.
     """
     deadline = time.monotonic() + time_limit
     starting = threading.Lock()  # one sandbox starts at a time
-    home = _unicode_tables()
+    tables = _unicode_tables()
 
     def run(name: str) -> SuiteRun:
         seconds = min(run_timeout, deadline - time.monotonic())
@@ -175,7 +176,7 @@ def run_suites(  # noqa: PLR0913
                 session = open_session(folder)
                 session.sandbox  # noqa: B018 - started before its time runs
             late = late if seconds < run_timeout else f"the tests were still running after {run_timeout:g} s"
-            return _ask(session, probe or run_here, name, (str(folder), test_timeout, home), seconds, late)
+            return _ask(session, probe or run_here, name, (str(folder), test_timeout, tables), seconds, late)
         finally:
             shutil.rmtree(base, ignore_errors=True)
 
@@ -239,30 +240,38 @@ def _ask(session, probe, name: str, args: tuple, seconds: float, late: str) -> S
     return SuiteRun.from_claim(name, claim, time.monotonic() - started)
 
 
-def _unicode_tables() -> str:
-    """The graders' Hypothesis home, with the Unicode tables ``st.text()`` needs built in it once,
-    here: sandboxes may only read it (without them, every run would build its own)."""
-    home = hypothesis_home()
+def _unicode_tables() -> dict[str, bytes]:
+    """Hypothesis' Unicode tables (``st.text()`` needs them: by category, and what UTF-8 encodes),
+    as files of its home folder (path -> content), read once here from the graders' home and
+    built there first if needed. Each sandbox gets its own copy: it may not write the graders'
+    home, which Hypothesis writes 0600 anyway, and building them costs a run seconds."""
+    home = Path(hypothesis_home())
     with contextlib.suppress(Exception):
         from hypothesis.configuration import storage_directory
         from hypothesis.internal import charmap
 
-        if str(storage_directory(intent_to_write=False).path) == home:  # as the grading plugin sets it
+        if storage_directory(intent_to_write=False).path == home:  # as the grading plugin sets it
             charmap.charmap()
-    return home
+            charmap.intervals_from_codec("utf-8")
+    tables = {}
+    for path in sorted((home / "unicode_data" / unicodedata.unidata_version).glob("*.json.gz"))[:10]:
+        with contextlib.suppress(OSError):
+            tables[path.relative_to(home).as_posix()] = path.read_bytes()
+    return tables
 
 
 # -- in the sandbox: one run, pytest on one folder ----------------------------------------------
 
 
-def run_here(folder: str, test_timeout: float = 5.0, hypothesis_home: str = "") -> dict:
+def run_here(folder: str, test_timeout: float = 5.0, unicode_tables: dict | None = None) -> dict:
     """pytest on the suite in ``folder``, whose ``app.py`` is the app under test; runs in a sandbox.
 
     Returns plain data: ``{"status": "done", "exit_code", "tests": [{"nodeid", "outcome",
     "message"}], "errors": [{"nodeid", "message"}]}``, or ``{"status": "error", "message"}`` when
-    the app under test cannot even be imported.
+    the app under test cannot even be imported. ``unicode_tables`` are Hypothesis' tables, from
+    the judge (see :func:`_unicode_tables`).
     """
-    _prepare(hypothesis_home)
+    _prepare(unicode_tables or {})
     gc.freeze()  # what is loaded now stays: pytest's gc.collect() calls skip it
     os.chdir(folder)
     sys.dont_write_bytecode = True
@@ -296,8 +305,9 @@ def run_here(folder: str, test_timeout: float = 5.0, hypothesis_home: str = "") 
             "tests": [{"nodeid": nodeid, **test} for nodeid, test in recorder.tests.items()]}
 
 
-def _prepare(hypothesis_home: str) -> None:
-    """pytest's plugins imported, Hypothesis set up for graded suites (see the module's notes)."""
+def _prepare(unicode_tables: dict[str, bytes]) -> None:
+    """pytest's plugins imported, Hypothesis set up for graded suites (see the module's notes),
+    with a home folder of its own in the sandbox's temporary folder, holding the Unicode tables."""
     import importlib
 
     from _pytest.config import default_plugins
@@ -313,8 +323,11 @@ def _prepare(hypothesis_home: str) -> None:
         from hypothesis import HealthCheck, Phase, settings
         from hypothesis.configuration import set_hypothesis_home_dir
 
-        if hypothesis_home:
-            set_hypothesis_home_dir(hypothesis_home)
+        home = Path(tempfile.gettempdir()) / "hypothesis"
+        for name, content in unicode_tables.items():
+            (home / name).parent.mkdir(parents=True, exist_ok=True)
+            (home / name).write_bytes(content)
+        set_hypothesis_home_dir(home)
         settings.register_profile(
             "graded-suite",
             database=None,
