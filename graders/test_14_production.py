@@ -1,30 +1,31 @@
 """Grader for 14-production: production settings, ProxyFix, and a real Gunicorn serving /healthz."""
 
 import json
+import os
 import sys
 
 import pytest
 from flask import request, url_for
 
 from grading import expect
-from grading.servers import ServerFailed, clean_environment, serving
-from grading.student import StudentCodeError
+from grading.remote import StudentCodeError
+from grading.servers import ServerFailed, serving
 
 SECRET = "grader-secret-4f1c"
 
 
 @pytest.fixture(autouse=True)
-def environment(monkeypatch):
+def environment(environ):
     """Every check runs with FLASK_SECRET_KEY set, as in production, and no other Flask setting."""
-    monkeypatch.delenv("FLASK_DEBUG", raising=False)
-    monkeypatch.setenv("FLASK_SECRET_KEY", SECRET)
-    return monkeypatch
+    environ.pop("FLASK_DEBUG", None)
+    environ["FLASK_SECRET_KEY"] = SECRET
+    return environ
 
 
 @pytest.mark.points(1)
 def test_missing_secret_key_is_a_clear_error(student, environment):
     """Importing wsgi.py without FLASK_SECRET_KEY raises RuntimeError naming FLASK_SECRET_KEY."""
-    environment.delenv("FLASK_SECRET_KEY")
+    del environment["FLASK_SECRET_KEY"]
     try:
         module = student.import_module("wsgi")
     except StudentCodeError as error:
@@ -34,7 +35,7 @@ def test_missing_secret_key_is_a_clear_error(student, environment):
         expect.that("RuntimeError" in message and "FLASK_SECRET_KEY" in message,
                     f"Without FLASK_SECRET_KEY: {message} Expected a RuntimeError whose message names FLASK_SECRET_KEY.")
         return
-    key = getattr(getattr(module, "app", None), "secret_key", None)
+    key = student.make_app("wsgi:app").secret_key if module.names.get("app") == "flask" else None
     expect.fail(f"wsgi.py imported fine without FLASK_SECRET_KEY (secret key {key!r}): raise RuntimeError "
                 "naming FLASK_SECRET_KEY instead of running with a missing or made-up secret.")
 
@@ -57,32 +58,50 @@ def test_healthz_is_ok(client):
     expect.json(client.get("/healthz"), {"status": "ok"})
 
 
-@pytest.mark.points(1)
-def test_proxy_fix_makes_external_urls_https(app):
-    """Behind a proxy sending X-Forwarded-Proto: https, url_for(..., _external=True) gives https URLs."""
+def add_where_am_i(app):
+    """In the sandbox: a route answering the scheme and the external URL the app sees."""
 
     def where_am_i():
         return {"scheme": request.scheme, "url": url_for("where_am_i", _external=True)}
 
     app.add_url_rule("/grader-where-am-i", "where_am_i", where_am_i)
+
+
+@pytest.mark.points(1)
+def test_proxy_fix_makes_external_urls_https(app):
+    """Behind a proxy sending X-Forwarded-Proto: https, url_for(..., _external=True) gives https URLs."""
+    app.probe(add_where_am_i)
     data = expect.json(app.test_client().get("/grader-where-am-i", headers={"X-Forwarded-Proto": "https"}))
     expect.that(data["url"].startswith("https://"), f"With X-Forwarded-Proto: https, url_for(_external=True) gave "
                 f"{data['url']}: wrap the app in ProxyFix (app.wsgi_app = ProxyFix(app.wsgi_app, x_proto=1)).")
+
+
+def get_healthz_from_gunicorn(folder, secret):
+    """In the sandbox: start `gunicorn wsgi:app` on a loopback port, GET /healthz, stop it.
+
+    Its answer as plain data, ``{"status", "headers", "body"}``, or ``{"failed": why}`` (with
+    Gunicorn's last lines) when it did not serve.
+    """
+    command = [sys.executable, "-m", "gunicorn", "--bind", "{address}", "--workers", "1",
+               "--graceful-timeout", "2", "--chdir", folder, "wsgi:app"]
+    try:
+        with serving(command, cwd=folder, env={**os.environ, "FLASK_SECRET_KEY": secret},
+                     ready="/healthz", timeout=25) as server:
+            status, headers, body = server.get("/healthz")
+    except ServerFailed as failed:
+        return {"failed": str(failed)}
+    return {"status": status, "headers": headers, "body": body}
 
 
 @pytest.mark.points(3)
 @pytest.mark.timeout(40)
 def test_gunicorn_serves_healthz(student):
     """gunicorn wsgi:app, started on a loopback port, answers GET /healthz with {"status": "ok"}."""
-    command = [sys.executable, "-m", "gunicorn", "--bind", "{address}", "--workers", "1",
-               "--graceful-timeout", "2", "--chdir", str(student.path), "wsgi:app"]
-    try:
-        with serving(command, cwd=student.path, env=clean_environment(FLASK_SECRET_KEY=SECRET),
-                     ready="/healthz", timeout=25) as server:
-            status, headers, body = server.get("/healthz")
-    except ServerFailed as failed:
-        expect.fail(f"gunicorn wsgi:app did not serve: {failed}")
-    text = body.decode("utf-8", "replace").strip()
+    answer = student.probe(get_healthz_from_gunicorn, str(student.path), SECRET)
+    if "failed" in answer:
+        expect.fail(f"gunicorn wsgi:app did not serve: {answer['failed']}")
+    status, body = answer.get("status"), answer.get("body")
+    text = (body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)).strip()
     try:
         data = json.loads(text)
     except ValueError:

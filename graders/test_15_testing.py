@@ -1,22 +1,21 @@
 """Grader for 15-testing: the student's tests, run against correct apps and broken ones.
 
 The apps are the grader's own (graders/data/15-testing/): app.py as given, a rewrite of it (same
-behaviour, different code) and variants.yaml, each variant app.py with one promise broken. Every
-check is a variant: it passes when at least one test fails on it, provided every test passes on
-both correct apps.
+behaviour, different code) and the variants of variants.yaml, each app.py with one promise broken.
+Every check is a variant: it passes when at least one test fails on it, provided every test passes
+on both correct apps. The student's tests run only in sandboxes, one per app (see grading.suites).
 """
 
+import functools
 from pathlib import Path
 
 import pytest
 import yaml
 
 from grading import expect
-from grading.suites import run_suites
+from grading.suites import run_here, run_suites
 
 DATA = Path(__file__).resolve().parent / "data" / "15-testing"
-GIVEN = (DATA / "app.py").read_text(encoding="utf-8")
-VARIANTS = yaml.safe_load((DATA / "variants.yaml").read_text(encoding="utf-8"))
 CORRECT = {
     "given": "the given app (app.py as you got it)",
     "rewrite": "a rewrite of the given app (same behaviour, different code: test what the app "
@@ -26,32 +25,55 @@ CORRECT = {
 pytestmark = pytest.mark.timeout(100)  # the first check waits for every run of the suite
 
 
-def variant_source(name: str) -> str:
-    source = GIVEN
-    for old, new in VARIANTS[name]["edits"]:
+@functools.cache
+def load_data() -> tuple[dict[str, str], dict[str, dict]]:
+    """The apps (name -> source of app.py) and the variants (name -> edits, breaks), read from
+    DATA and, when it is there, DATA/private/ (more variants, the rewrite: not in students' copies)."""
+    given = (DATA / "app.py").read_text(encoding="utf-8")
+    apps, variants = {"given": given}, {}
+    for folder in (DATA, DATA / "private"):
+        if (folder / "rewrite.py").is_file():
+            apps["rewrite"] = (folder / "rewrite.py").read_text(encoding="utf-8")
+        if (folder / "variants.yaml").is_file():
+            variants.update(yaml.safe_load((folder / "variants.yaml").read_text(encoding="utf-8")) or {})
+    apps.update((name, variant_source(given, name, variant["edits"])) for name, variant in variants.items())
+    return apps, variants
+
+
+def variant_source(source: str, name: str, edits: list) -> str:
+    for old, new in edits:
         if old not in source:
             raise RuntimeError(f"variant {name}: {old!r} is not in app.py")
         source = source.replace(old, new, 1)
     return source
 
 
+def run_tests(folder, test_timeout, unicode_tables):
+    """In the sandbox of one app: the student's tests against the app.py in ``folder``, with
+    pytest; what they gave as plain data (:func:`grading.suites.run_here`)."""
+    return run_here(folder, test_timeout, unicode_tables)
+
+
 @pytest.fixture(scope="module")
-def runs(student):
-    """The student's suite run once against each app (the runs take a few seconds)."""
-    apps = {"given": GIVEN, "rewrite": (DATA / "rewrite.py").read_text(encoding="utf-8")}
-    apps.update((name, variant_source(name)) for name in VARIANTS)
-    return run_suites(student.path, apps, gate=list(CORRECT), time_limit=90, run_timeout=30, test_timeout=5)
+def runs(submission, open_session):
+    """The student's suite run once against each app, each in a sandbox of its own (a few seconds)."""
+    apps, _ = load_data()
+    return run_suites(open_session, submission[0], apps, probe=run_tests, gate=list(CORRECT),
+                      folder_name="notes", time_limit=90, run_timeout=30, test_timeout=5)
 
 
 def expect_caught(runs, variant: str) -> None:
     for name, what in CORRECT.items():
-        problem = runs[name].problem()
+        problem = runs[name].problem() if name in runs else None
         if problem:
             expect.fail(
                 f"Not counted: your tests must all pass on {what}, but {problem}. A suite that "
                 "fails on a correct app, or runs nothing, catches nothing."
             )
-    run, breaks = runs[variant], VARIANTS[variant]["breaks"]
+    if variant not in runs:
+        expect.fail(f"This copy of the course has no app for this check ({variant}): "
+                    "your instructor's grading has it.")
+    run, breaks = runs[variant], load_data()[1][variant]["breaks"]
     if run.status != "done":
         expect.fail(f"On an app where {breaks}, {run.problem()}: expected at least one test to fail.")
     expect.that(

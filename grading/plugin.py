@@ -13,6 +13,7 @@ in a sandbox of its own, new for every check (:mod:`grading.remote`, :mod:`gradi
 ``runner``    ``app.test_cli_runner()``
 ``templates`` the ``(template name, context)`` pairs rendered during the check
 ``environ``   the environment of the student's code in this check (graders set ``FLASK_*`` here)
+``open_session`` ``open_session(folder)``: more sandboxes, on folders of the grader's choice
 
 Each check is a test function marked ``@pytest.mark.points(n)``. The plugin records every check's
 outcome (passed or not, a message for the student) as JSON lines for :mod:`grading.worker`, which
@@ -222,23 +223,50 @@ def drop_links_out_of(folder: Path) -> None:
 _hung: set[str] = set()  # modules whose import (or factory) never finished: not waited for twice
 
 
-@pytest.fixture
-def session(request, exercise, submission):
-    """The sandbox of this check: started on first use, killed (with all it started) at the end."""
-    copy, shown = submission
+def _starter(exercise, folder: Path, shown: str):
+    """How to start a sandbox on ``folder`` (its private copy): forked by this run's zygote, or
+    a new interpreter where there is none."""
     private = [str(exercise.course_dir / "graders" / "data")]
 
     def start():
         zygote = sandboxes.current(exercise.course_dir)
         if zygote is None:
-            return sandboxes.SpawnedSandbox(str(copy), exercise.course_dir, shown, private=private)
-        return zygote.sandbox(str(copy), shown, private=private)
+            return sandboxes.SpawnedSandbox(str(folder), exercise.course_dir, shown, private=private)
+        return zygote.sandbox(str(folder), shown, private=private)
 
-    check = _GuardedSession(start, copy)
+    return start
+
+
+@pytest.fixture
+def session(request, exercise, submission):
+    """The sandbox of this check: started on first use, killed (with all it started) at the end."""
+    copy, shown = submission
+    check = _GuardedSession(_starter(exercise, copy, shown), copy)
     yield check
     check.close()
     if check.level:
         _emit(request.config, {"event": "isolation", "level": check.level})
+
+
+@pytest.fixture(scope="module")
+def open_session(request, exercise, submission):
+    """``open_session(folder)``: one more sandbox, on a folder the grader prepared (the only one it
+    may write besides its temporary folder), as a :class:`~grading.remote.Session`. Each is
+    started on first use and killed, with all it started, when the grader closes it or at the end
+    of the grader module. (15-testing runs the student's suite in one per app.)"""
+    _, shown = submission
+    opened: list[Session] = []
+
+    def open_(folder) -> Session:
+        opened.append(Session(_starter(exercise, Path(folder), shown), Path(folder)))
+        return opened[-1]
+
+    yield open_
+    for one in opened:
+        one.close()
+    level = next((one.level for one in opened if one.level), None)
+    if level:
+        _emit(request.config, {"event": "isolation", "level": level})
 
 
 class _GuardedSession(Session):

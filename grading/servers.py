@@ -1,19 +1,22 @@
 """A real server for a check: started on a free loopback port, always stopped.
 
     with serving([sys.executable, "-m", "gunicorn", "--bind", "{address}", "wsgi:app"],
-                 cwd=student.path, env=env, ready="/healthz") as server:
+                 cwd=folder, env=env, ready="/healthz") as server:
         status, headers, body = server.get("/healthz")
 
+A server runs student code, so graders use this module *inside a sandbox*, from a probe (see
+``graders/test_14_production.py``): the server is then one of the sandbox's processes, reachable
+only from there, and ends with the sandbox at the end of the check if not before. This module
+imports nothing of the judge.
+
 The server listens on 127.0.0.1 only, on a port the system says is free (``{address}`` and
-``{port}`` in the command are filled in). It stays in the grading process's process group, so
-when the engine ends a grading run that ran out of time, the server ends with it. When it does
-not come up, :class:`ServerFailed` carries the last lines it printed, for the student.
+``{port}`` in the command are filled in). When it does not come up, :class:`ServerFailed`
+carries the last lines it printed, for the student.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
 import signal
 import socket
 import subprocess
@@ -23,8 +26,6 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-
-from grading.worker import CLEAN_ENV_PREFIXES
 
 HOST = "127.0.0.1"
 
@@ -110,9 +111,3 @@ def serving(command: list[str], cwd: Path, env: dict, ready: str = "/", timeout:
         finally:
             _stop(process)
 
-
-def clean_environment(**extra: str) -> dict:
-    """This process's environment without Flask settings (as the engine cleans it), plus ``extra``."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(CLEAN_ENV_PREFIXES)}
-    env.update(extra)
-    return env

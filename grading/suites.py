@@ -1,35 +1,41 @@
-"""Run a student's pytest suite against apps the grader provides, in a subprocess, within time limits.
+"""Run a student's pytest suite against apps the grader provides, each run in a sandbox, within time limits.
 
 Where students write the tests (15-testing), a grader judges a suite by running it against apps
 whose behaviour it knows: correct ones, on which every test must pass, and broken ones, on which
 some test should fail. :func:`run_suites` does that for many apps at once::
 
-    runs = run_suites(student.path, {"given": source, "broken": broken_source}, gate=["given"])
+    runs = run_suites(open_session, student.path, {"given": source, "broken": broken_source}, gate=["given"])
     runs["given"].clean        # it ran, at least one test passed and none failed
     runs["broken"].caught      # at least one test failed (or could not even be collected)
     runs["given"].problem()    # "tests/test_app.py::test_create failed: assert 200 == 201"
 
+The suite is student code: it runs only in sandboxes. :func:`run_suites` runs in the judge and
+never imports it; :func:`run_here` is the one run, called inside a sandbox by a probe.
+
 How it keeps the grader safe and the result fair:
 
-- Each app gets a throwaway folder holding the app's source as ``app.py`` (the grader's own copy:
-  the student's ``app.py`` is never used) and copies of the student's ``tests/`` and
-  ``conftest.py``. The suite runs there, with that folder as its working directory, so what it
-  writes lands in the copy, deleted afterwards; nothing of the grader is run in place.
-- The suites run in one fresh Python process (no memory shared with the grader, which keeps its
-  result files; FLASK_*, PYTEST_*, HYPOTHESIS_* ... variables removed; installed pytest plugins
-  not autoloaded). It imports Flask, pytest and Hypothesis once, freezes them out of the garbage
-  collector's sight (pytest calls ``gc.collect()`` in every run), then forks a child per app,
-  ``jobs`` at a time: a run costs 0.1-0.3 s instead of a 0.7 s interpreter start plus imports.
-  Where ``fork`` does not exist, each child is a new interpreter instead (slower, same results).
-- Each child imports ``app`` from its folder before pytest starts, so the suite's
-  ``from app import create_app`` gets the grader's app, whatever ``sys.path`` it sets up.
-- Time limits: pytest-timeout fails a test after ``test_timeout`` seconds; a run still going after
-  ``run_timeout`` is killed; after ``time_limit`` the whole process group is killed and the runs
-  not finished are reported as such.
+- Each app gets a folder of its own, always under the same name (``<temp>/project/``, nothing
+  beside it), holding the app's source as ``app.py`` (the grader's own copy: the student's
+  ``app.py`` is never used) and copies of the student's ``tests/`` and ``conftest.py``. A new
+  sandbox is started on that folder (``open_session(folder)``, the plugin's fixture): its only
+  writable places are that folder and its own temporary one, and, as far as the machine allows,
+  it sees neither the grader's data nor the other runs nor the network; it ends, with all it
+  started, when the run is over. The suite sees the app under test only as the app: the same
+  module name and folder name every time, and no other run beside it.
+- Sandboxes are forked from the engine's zygote, which has imported Flask, pytest and Hypothesis
+  once: a run costs a fork and pytest's own work (where there is no ``fork``, each is a new
+  interpreter: slower, same results). At most ``jobs`` sandboxes run at a time.
+- In the sandbox, :func:`run_here` imports ``app`` from its folder before pytest starts, so the
+  suite's ``from app import create_app`` gets the grader's app, whatever ``sys.path`` it sets up.
+- Time limits: pytest-timeout fails a test after ``test_timeout`` seconds; a sandbox that has not
+  answered ``run_timeout`` seconds after it was asked is ended and its run is a timeout; runs not
+  finished ``time_limit`` seconds after :func:`run_suites` started are timeouts too.
+- Each answer is only a claim about its own run: the judge keeps what has the expected shape
+  (anything else makes that run an error) and measures the time itself.
 - Hypothesis runs derandomized, with 50 examples a test and without database, deadline or
   shrinking (unless the suite's own settings say otherwise): the same suite always gets the same
-  result, fast, on any machine. Its home folder, with the Unicode tables ``st.text()`` needs, is
-  the graders' one in the system's temporary folder, read once by the runner.
+  result, fast, on any machine. Its home folder is one of the sandbox's own, holding a copy of the
+  Unicode tables ``st.text()`` needs, which the judge reads once from the graders' home.
 - pytest runs with ``-x``: one failing test is all a grader needs to know. Hypothesis does not
   write a patch for each failing test (importing libcst for it costs a second per run).
 """
@@ -38,21 +44,24 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import json
 import os
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
+import threading
 import time
+import unicodedata
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-CLEARED_ENV_PREFIXES = ("FLASK_", "APP_ENV", "WERKZEUG_", "PYTEST_", "HYPOTHESIS_", "PYTHONSTARTUP", "PYTHONBREAKPOINT")
+from grading import remote
+from grading.sandboxes import hypothesis_home
+
 COPY_IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", ".hypothesis")
 PYTEST_INI = "[pytest]\ntestpaths = tests\n"
+OUTCOMES = ("passed", "failed", "skipped")
 
 
 @dataclass
@@ -103,144 +112,204 @@ class SuiteRun:
         return None
 
     @classmethod
-    def from_json(cls, data: dict) -> SuiteRun:
-        return cls(**data)
+    def from_claim(cls, name: str, claim, seconds: float) -> SuiteRun:
+        """A run as its sandbox tells it (what :func:`run_here` returns), if it has that shape."""
+        try:
+            status = claim["status"]
+            tests = {str(t["nodeid"]): {"outcome": t["outcome"], "message": _text(t["message"])}
+                     for t in claim.get("tests", [])}
+            errors = [{"nodeid": str(e["nodeid"]), "message": str(e["message"])}
+                      for e in claim.get("errors", [])]
+            exit_code = claim.get("exit_code")
+            if status not in ("done", "error") or any(t["outcome"] not in OUTCOMES for t in tests.values()) \
+                    or not isinstance(exit_code, (int, type(None))):
+                raise ValueError(status)
+            return cls(name, status, exit_code, tests, errors, seconds, _text(claim.get("message")))
+        except (TypeError, KeyError, ValueError, AttributeError):
+            return cls(name, "error", seconds=seconds,
+                       message="the test run gave an answer that could not be read")
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)
+
+
+# -- in the judge: every run, each in a sandbox of its own ----------------------------------------
 
 
 def run_suites(  # noqa: PLR0913
+    open_session,
     student_dir: Path,
     apps: dict[str, str],
     *,
+    probe=None,
     gate: tuple[str, ...] | list[str] = (),
     copy: tuple[str, ...] = ("tests", "conftest.py"),
+    folder_name: str = "project",
     time_limit: float = 60.0,
     run_timeout: float = 20.0,
     test_timeout: float = 5.0,
-    jobs: int | None = None,
+    jobs: int = 2,
 ) -> dict[str, SuiteRun]:
     """Run the suite in ``student_dir`` against each app (name -> source of ``app.py``).
 
-    The apps named in ``gate`` run first; unless the suite is clean on all of them, the others are
-    not run (their status is "skipped"). Returns a :class:`SuiteRun` per app, in ``apps`` order.
+    ``open_session(folder)`` gives a new sandbox on a folder (the plugin's fixture of that name);
+    ``probe`` is the module-level function run in it as ``probe(folder, test_timeout,
+    unicode_tables)``: :func:`run_here` or a grader's function calling it. The apps named in
+    ``gate`` run first; unless the suite is clean on all of them, the others are not run (their
+    status is "skipped"). Returns a :class:`SuiteRun` per app, in ``apps`` order.
     """
-    base = Path(tempfile.mkdtemp(prefix="suites-"))
+    deadline = time.monotonic() + time_limit
+    starting = threading.Lock()  # one sandbox starts at a time
+    tables = _unicode_tables()
+
+    def run(name: str) -> SuiteRun:
+        seconds = min(run_timeout, deadline - time.monotonic())
+        late = f"the tests were still running after {time_limit:g} s, the time limit"
+        if seconds <= 0:
+            return SuiteRun(name, "timeout", message=late)
+        base = Path(tempfile.mkdtemp(prefix="suite-"))
+        try:
+            folder = base / folder_name
+            _lay_out(folder, apps[name], Path(student_dir), copy)
+            with starting:
+                session = open_session(folder)
+                session.sandbox  # noqa: B018 - started before its time runs
+            late = late if seconds < run_timeout else f"the tests were still running after {run_timeout:g} s"
+            return _ask(session, probe or run_here, name, (str(folder), test_timeout, tables), seconds, late)
+        finally:
+            shutil.rmtree(base, ignore_errors=True)
+
+    first = [name for name in apps if name in gate]
+    rest = [name for name in apps if name not in gate]
+    pool = ThreadPoolExecutor(max(1, jobs), thread_name_prefix="suite")
     try:
-        runs = []
-        for index, (name, source) in enumerate(apps.items()):
-            folder = base / f"run{index}"
-            folder.mkdir()
-            (folder / "app.py").write_text(source, encoding="utf-8")
-            for entry in copy:
-                _copy(Path(student_dir) / entry, folder / entry)
-            runs.append({"name": name, "folder": str(folder), "result": str(base / f"run{index}.json")})
-        (base / "pytest.ini").write_text(PYTEST_INI, encoding="utf-8")
-        spec = {
-            "runs": runs,
-            "gate": [name for name in gate if name in apps],
-            "ini": str(base / "pytest.ini"),
-            "jobs": max(1, jobs or os.cpu_count() or 1),
-            "run_timeout": run_timeout,
-            "test_timeout": test_timeout,
-            "hypothesis_home": str(Path(tempfile.gettempdir()) / "flask-exercises-hypothesis"),
-        }
-        spec_path = base / "spec.json"
-        spec_path.write_text(json.dumps(spec), encoding="utf-8")
-        _serve_in_subprocess(spec_path, base, time_limit)
-        return {run["name"]: _read_result(run, time_limit) for run in runs}
+        runs = dict(zip(first, pool.map(run, first)))
+        if all(runs[name].clean for name in first):
+            runs.update(zip(rest, pool.map(run, rest)))
+        else:
+            runs.update((name, SuiteRun(name, "skipped", message="not run: the suite fails on a correct app"))
+                        for name in rest)
     finally:
-        shutil.rmtree(base, ignore_errors=True)
+        pool.shutdown(wait=True, cancel_futures=True)
+    return {name: runs[name] for name in apps}
+
+
+def _lay_out(folder: Path, source: str, student_dir: Path, copy: tuple[str, ...]) -> None:
+    """The run's folder: the app under test as ``app.py``, and the student's files to copy."""
+    folder.mkdir()
+    (folder / "app.py").write_text(source, encoding="utf-8")
+    for entry in copy:
+        _copy(student_dir / entry, folder / entry)
 
 
 def _copy(source: Path, target: Path) -> None:
-    if source.is_dir():
+    if source.is_symlink():  # copied as a link: the sandbox resolves it, with what it may see
+        os.symlink(os.readlink(source), target)
+    elif source.is_dir():
         shutil.copytree(source, target, ignore=COPY_IGNORED, symlinks=True)
     elif source.is_file():
         shutil.copyfile(source, target)
 
 
-def _clean_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(CLEARED_ENV_PREFIXES)}
-    env.update(PYTHONDONTWRITEBYTECODE="1", PYTEST_DISABLE_PLUGIN_AUTOLOAD="1", PYTHONHASHSEED="0")
-    return env
+def _ask(session, probe, name: str, args: tuple, seconds: float, late: str) -> SuiteRun:  # noqa: PLR0913
+    """Run ``probe`` in the session's sandbox; past ``seconds``, the sandbox is ended (``late`` says so)."""
+    expired = threading.Event()
 
+    def stop() -> None:
+        expired.set()
+        session.close()
 
-def _bootstrap(*call: str) -> list[str]:
-    """A command running ``grading.suites.<call>`` without leaving the course on ``sys.path``."""
-    course = str(Path(__file__).resolve().parent.parent)
-    code = (
-        f"import sys; sys.path.insert(0, {course!r}); import grading.suites as s; "
-        f"sys.path.remove({course!r}); s.{call[0]}(*sys.argv[1:])"
-    )
-    return [sys.executable, "-c", code, *call[1:]]
-
-
-def _serve_in_subprocess(spec_path: Path, base: Path, time_limit: float) -> None:
-    with open(base / "runner.log", "wb") as log:
-        process = subprocess.Popen(
-            _bootstrap("_serve", str(spec_path)),
-            cwd=base,
-            env=_clean_env(),
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=hasattr(os, "setsid"),
-        )
-        try:
-            process.wait(timeout=time_limit)
-        except subprocess.TimeoutExpired:
-            pass
-        finally:
-            _kill_group(process)
-
-
-def _kill_group(process: subprocess.Popen) -> None:
-    """End the runner and whatever the suites started that is still around."""
-    with contextlib.suppress(ProcessLookupError, PermissionError, OSError):
-        if hasattr(os, "killpg"):
-            os.killpg(process.pid, signal.SIGKILL)
-        else:
-            process.kill()
-    with contextlib.suppress(Exception):
-        process.wait(5)
-
-
-def _read_result(run: dict, time_limit: float) -> SuiteRun:
+    timer = threading.Timer(seconds, stop)
+    started = time.monotonic()
+    timer.start()
     try:
-        with open(run["result"], encoding="utf-8") as f:
-            data = json.load(f)
-    except FileNotFoundError:
-        return SuiteRun(run["name"], "timeout", message=f"the tests were still running after {time_limit:g} s, the time limit")
-    except ValueError:
-        return SuiteRun(run["name"], "error", message="the test run left an unreadable result")
-    data["name"] = run["name"]
-    return SuiteRun.from_json(data)
+        claim = remote.probe(session, probe, None, *args)
+    except (remote.StudentCodeError, remote.StudentError) as exc:
+        took = time.monotonic() - started
+        if expired.is_set():
+            return SuiteRun(name, "timeout", seconds=took, message=late)
+        if isinstance(exc, remote.StudentError):
+            return SuiteRun(name, "error", seconds=took, message=f"the test run raised {exc.describe()}")
+        return SuiteRun(name, "crashed", seconds=took,
+                        message="the test run ended Python before pytest finished: "
+                        "does a test call os._exit() or sys.exit()?")
+    finally:
+        timer.cancel()
+        session.close()
+    return SuiteRun.from_claim(name, claim, time.monotonic() - started)
 
 
-# -- the runner process -----------------------------------------------------------------------
+def _unicode_tables() -> dict[str, bytes]:
+    """Hypothesis' Unicode tables (``st.text()`` needs them: by category, and what UTF-8 encodes),
+    as files of its home folder (path -> content), read once here from the graders' home and
+    built there first if needed. Each sandbox gets its own copy: it may not write the graders'
+    home, which Hypothesis writes 0600 anyway, and building them costs a run seconds."""
+    home = Path(hypothesis_home())
+    with contextlib.suppress(Exception):
+        from hypothesis.configuration import storage_directory
+        from hypothesis.internal import charmap
+
+        if storage_directory(intent_to_write=False).path == home:  # as the grading plugin sets it
+            charmap.charmap()
+            charmap.intervals_from_codec("utf-8")
+    tables = {}
+    for path in sorted((home / "unicode_data" / unicodedata.unidata_version).glob("*.json.gz"))[:10]:
+        with contextlib.suppress(OSError):
+            tables[path.relative_to(home).as_posix()] = path.read_bytes()
+    return tables
 
 
-def _serve(spec_path: str) -> None:
-    """Runs in the subprocess: every run of the spec, the gate first, ``jobs`` at a time."""
-    with open(spec_path, encoding="utf-8") as f:
-        spec = json.load(f)
-    _preload(spec["hypothesis_home"])
-    gc.freeze()  # what is loaded now stays: pytest's gc.collect() calls in each child skip it
-    gate = [r for r in spec["runs"] if r["name"] in spec["gate"]]
-    rest = [r for r in spec["runs"] if r["name"] not in spec["gate"]]
-    _run_all(gate, spec)
-    if all(_load(r).clean for r in gate):
-        _run_all(rest, spec)
-    else:
-        for run in rest:
-            _write(run["result"], {"status": "skipped", "message": "not run: the suite fails on a correct app"})
+# -- in the sandbox: one run, pytest on one folder ----------------------------------------------
 
 
-def _preload(hypothesis_home: str) -> None:
+def run_here(folder: str, test_timeout: float = 5.0, unicode_tables: dict | None = None) -> dict:
+    """pytest on the suite in ``folder``, whose ``app.py`` is the app under test; runs in a sandbox.
+
+    Returns plain data: ``{"status": "done", "exit_code", "tests": [{"nodeid", "outcome",
+    "message"}], "errors": [{"nodeid", "message"}]}``, or ``{"status": "error", "message"}`` when
+    the app under test cannot even be imported. ``unicode_tables`` are Hypothesis' tables, from
+    the judge (see :func:`_unicode_tables`).
+    """
+    _prepare(unicode_tables or {})
+    gc.freeze()  # what is loaded now stays: pytest's gc.collect() calls skip it
+    os.chdir(folder)
+    sys.dont_write_bytecode = True
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
+    try:
+        import app  # noqa: F401 - the grader's app, whatever path the suite sets up
+    except BaseException as exc:  # noqa: BLE001
+        return {"status": "error",
+                "message": f"the app under test could not be imported ({type(exc).__name__}: {exc})"}
+    import pytest
+
+    ini = os.path.join(tempfile.gettempdir(), "pytest.ini")  # the sandbox's own temporary folder
+    with open(ini, "w", encoding="utf-8") as f:
+        f.write(PYTEST_INI)
+    recorder = _Recorder()
+    args = [
+        "tests", "-c", ini, "--rootdir", folder, "-x", "-q", "-p", "no:cacheprovider",
+        "--basetemp", os.path.join(folder, ".pytest-tmp"), "-W", "ignore::DeprecationWarning",
+    ]
+    with contextlib.suppress(ImportError):
+        import pytest_timeout  # noqa: F401
+
+        args += ["-p", "pytest_timeout", "-o", f"timeout={test_timeout}", "-o", "timeout_method=signal"]
+    with contextlib.suppress(ImportError):
+        import _hypothesis_pytestplugin  # noqa: F401
+
+        args += ["-p", "_hypothesis_pytestplugin"]
+    code = pytest.main(args, plugins=[recorder])
+    return {"status": "done", "exit_code": int(code), "errors": recorder.errors,
+            "tests": [{"nodeid": nodeid, **test} for nodeid, test in recorder.tests.items()]}
+
+
+def _prepare(unicode_tables: dict[str, bytes]) -> None:
+    """pytest's plugins imported, Hypothesis set up for graded suites (see the module's notes),
+    with a home folder of its own in the sandbox's temporary folder, holding the Unicode tables."""
     import importlib
 
-    import flask  # noqa: F401
-    import flask.testing  # noqa: F401
-    import pytest  # noqa: F401
     from _pytest.config import default_plugins
 
     for name in default_plugins:  # pytest imports these on every start otherwise
@@ -254,7 +323,11 @@ def _preload(hypothesis_home: str) -> None:
         from hypothesis import HealthCheck, Phase, settings
         from hypothesis.configuration import set_hypothesis_home_dir
 
-        set_hypothesis_home_dir(hypothesis_home)
+        home = Path(tempfile.gettempdir()) / "hypothesis"
+        for name, content in unicode_tables.items():
+            (home / name).parent.mkdir(parents=True, exist_ok=True)
+            (home / name).write_bytes(content)
+        set_hypothesis_home_dir(home)
         settings.register_profile(
             "graded-suite",
             database=None,
@@ -271,95 +344,7 @@ def _preload(hypothesis_home: str) -> None:
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "slow code in plugin": exactly why it happens here, once
-            charmap.charmap()  # st.text() needs it: built (or read from the home folder) once, not per run
-
-
-def _load(run: dict) -> SuiteRun:
-    try:
-        with open(run["result"], encoding="utf-8") as f:
-            return SuiteRun.from_json({**json.load(f), "name": run["name"]})
-    except (OSError, ValueError, TypeError):
-        return SuiteRun(run["name"], "error")
-
-
-def _write(path: str, data: dict) -> None:
-    with open(path + ".part", "w", encoding="utf-8") as f:
-        json.dump(data, f)
-    os.replace(path + ".part", path)
-
-
-def _run_all(runs: list[dict], spec: dict) -> None:
-    pending = list(runs)
-    running: dict[int, tuple[dict, float, object]] = {}  # pid -> (run, started, Popen or None)
-    while pending or running:
-        while pending and len(running) < spec["jobs"]:
-            run = pending.pop(0)
-            pid, handle = _start(run, spec)
-            running[pid] = (run, time.monotonic(), handle)
-        time.sleep(0.005)
-        for pid, (run, started, handle) in list(running.items()):
-            code = _poll(pid, handle)
-            seconds = time.monotonic() - started
-            if code is None and seconds < spec["run_timeout"]:
-                continue
-            if code is None:
-                _kill_pid(pid, handle)
-                _write(run["result"], {
-                    "status": "timeout",
-                    "seconds": seconds,
-                    "message": f"the tests were still running after {spec['run_timeout']:g} s",
-                })
-            elif not os.path.exists(run["result"]):
-                _write(run["result"], {
-                    "status": "crashed",
-                    "exit_code": code,
-                    "seconds": seconds,
-                    "message": f"the test run ended Python before pytest finished (exit status {code}): "
-                               "does a test call os._exit() or sys.exit()?",
-                })
-            del running[pid]
-
-
-def _start(run: dict, spec: dict):
-    args = (run["folder"], run["result"], spec["ini"], str(spec["test_timeout"]))
-    if hasattr(os, "fork"):
-        pid = os.fork()
-        if pid == 0:
-            try:
-                _child(*args)
-            finally:
-                os._exit(70)
-        return pid, None
-    handle = subprocess.Popen(_bootstrap("_spawned_child", spec["hypothesis_home"], *args), env=os.environ.copy())
-    return handle.pid, handle
-
-
-def _spawned_child(hypothesis_home: str, *args: str) -> None:
-    """A child started as a new interpreter, where ``fork`` does not exist."""
-    _preload(hypothesis_home)
-    _child(*args)
-
-
-def _poll(pid: int, handle) -> int | None:
-    if handle is not None:
-        return handle.poll()
-    done, status = os.waitpid(pid, os.WNOHANG)
-    if done == 0:
-        return None
-    return os.waitstatus_to_exitcode(status)
-
-
-def _kill_pid(pid: int, handle) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError, OSError):
-        os.kill(pid, signal.SIGKILL)
-    if handle is not None:
-        handle.wait()
-    else:
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(pid, 0)
-
-
-# -- one run: pytest on one folder ------------------------------------------------------------
+            charmap.charmap()  # st.text() needs it: read from the home folder, not built per test
 
 
 class _Recorder:
@@ -387,44 +372,3 @@ def _short(report) -> str:
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()] or [""]
     text = lines[0] if crash is not None else lines[-1]  # a collection error ends with its cause
     return text if len(text) <= 300 else text[:295] + " […]"
-
-
-def _child(folder: str, result: str, ini: str, test_timeout: str) -> None:
-    """pytest on the suite in ``folder``, whose ``app.py`` is the app under test."""
-    started = time.monotonic()
-    os.chdir(folder)
-    out = os.open(os.path.join(folder, "pytest-output.txt"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
-    null = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(null, 0)
-    os.dup2(out, 1)
-    os.dup2(out, 2)
-    sys.stdout = sys.stderr = open(1, "w", closefd=False)
-    sys.dont_write_bytecode = True
-    sys.path.insert(0, folder)
-    data: dict = {"status": "done"}
-    try:
-        import app  # noqa: F401 - the grader's app, whatever path the suite sets up
-    except BaseException as exc:  # noqa: BLE001
-        data = {"status": "error", "message": f"the app under test could not be imported ({type(exc).__name__}: {exc})"}
-    else:
-        import pytest
-
-        recorder = _Recorder()
-        args = [
-            "tests", "-c", ini, "--rootdir", folder, "-x", "-q", "-p", "no:cacheprovider",
-            "--basetemp", os.path.join(folder, ".pytest-tmp"), "-W", "ignore::DeprecationWarning",
-        ]
-        with contextlib.suppress(ImportError):
-            import pytest_timeout  # noqa: F401
-
-            args += ["-p", "pytest_timeout", "-o", f"timeout={test_timeout}", "-o", "timeout_method=signal"]
-        with contextlib.suppress(ImportError):
-            import _hypothesis_pytestplugin  # noqa: F401
-
-            args += ["-p", "_hypothesis_pytestplugin"]
-        code = pytest.main(args, plugins=[recorder])
-        data.update(exit_code=int(code), tests=recorder.tests, errors=recorder.errors)
-    data["seconds"] = time.monotonic() - started
-    sys.stdout.flush()
-    _write(result, data)
-    os._exit(0)

@@ -1,6 +1,7 @@
 """The 15-testing grader: a suite scores by the broken apps it catches, never by the app it ships.
 
-Also tests grading/suites.py directly (time limits, crashes, isolation), with tiny suites.
+Also tests grading/suites.py directly (time limits, crashes, isolation), with tiny suites, in
+sandboxes like the grader's.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from grading import sandboxes
 from grading.course import COURSE_DIR
+from grading.remote import Session
 from grading.suites import run_suites
 
 EXERCISE = "15-testing"
@@ -157,6 +160,28 @@ def test_suite_sharing_one_app_misses_the_shared_store(grade, tmp_path):
 # -- grading/suites.py --------------------------------------------------------------------
 
 
+@pytest.fixture
+def open_session():
+    """``open_session(folder)``: a sandbox on a folder, as the plugin's fixture of that name gives graders."""
+    own = sandboxes._current is None
+    zygote = sandboxes.current(COURSE_DIR)
+    opened = []
+
+    def open_(folder):
+        if zygote is None:
+            start = lambda: sandboxes.SpawnedSandbox(str(folder), COURSE_DIR)  # noqa: E731
+        else:
+            start = lambda: zygote.sandbox(str(folder), private=[str(DATA.parent)])  # noqa: E731
+        opened.append(Session(start, Path(folder)))
+        return opened[-1]
+
+    yield open_
+    for session in opened:
+        session.close()
+    if own:
+        sandboxes.stop()
+
+
 def write_suite(folder: Path, files: dict[str, str]) -> Path:
     for name, text in files.items():
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
@@ -164,7 +189,7 @@ def write_suite(folder: Path, files: dict[str, str]) -> Path:
     return folder
 
 
-def test_run_suites_uses_the_graders_app_and_a_clean_env(tmp_path, monkeypatch):
+def test_run_suites_uses_the_graders_app_and_a_clean_env(tmp_path, monkeypatch, open_session):
     monkeypatch.setenv("FLASK_DEBUG", "1")
     monkeypatch.setenv("PYTEST_ADDOPTS", "--collect-only")
     student = write_suite(tmp_path, {
@@ -178,22 +203,22 @@ def test_run_suites_uses_the_graders_app_and_a_clean_env(tmp_path, monkeypatch):
             "    open('app.py', 'w').write('WHO = 1')\n"
         ),
     })
-    runs = run_suites(student, {"one": "WHO = 'grader'\n", "two": "WHO = 'grader'\n"}, gate=["one"], time_limit=30)
+    runs = run_suites(open_session, student, {"one": "WHO = 'grader'\n", "two": "WHO = 'grader'\n"}, gate=["one"], time_limit=30)
     assert runs["one"].clean, runs["one"].problem()
     assert runs["two"].clean, runs["two"].problem()
     assert len(runs["two"].passed) == 3
     assert (student / "app.py").read_text() == "WHO = 'student root'\n"
 
 
-def test_run_suites_skips_the_rest_when_the_gate_fails(tmp_path):
+def test_run_suites_skips_the_rest_when_the_gate_fails(tmp_path, open_session):
     student = write_suite(tmp_path, {"tests/test_x.py": "from app import OK\n\ndef test_ok():\n    assert OK\n"})
-    runs = run_suites(student, {"good": "OK = False\n", "other": "OK = True\n"}, gate=["good"])
+    runs = run_suites(open_session, student, {"good": "OK = False\n", "other": "OK = True\n"}, gate=["good"])
     assert runs["good"].caught and not runs["good"].clean
     assert runs["good"].problem().startswith("tests/test_x.py::test_ok failed: assert False")
     assert runs["other"].status == "skipped"
 
 
-def test_run_suites_limits_time_and_survives_crashes(tmp_path):
+def test_run_suites_limits_time_and_survives_crashes(tmp_path, open_session):
     student = write_suite(tmp_path, {"tests/test_x.py": (
         "import os, time\nfrom app import MODE\n\n"
         "def test_mode():\n"
@@ -204,7 +229,7 @@ def test_run_suites_limits_time_and_survives_crashes(tmp_path):
         "    if MODE == 'slow_test':\n        time.sleep(5)\n"
     )})
     apps = {name: f"MODE = {name!r}\n" for name in ("ok", "sleep", "exit", "slow_test")}
-    runs = run_suites(student, apps, time_limit=30, run_timeout=1.5, test_timeout=0.5)
+    runs = run_suites(open_session, student, apps, time_limit=30, run_timeout=1.5, test_timeout=0.5)
     assert runs["ok"].clean
     assert runs["sleep"].status == "timeout" and "after 1.5 s" in runs["sleep"].problem()
     assert runs["exit"].status == "crashed" and "os._exit" in runs["exit"].problem()
@@ -212,7 +237,7 @@ def test_run_suites_limits_time_and_survives_crashes(tmp_path):
     assert all(run.seconds < 4 for run in runs.values())
 
 
-def test_run_suites_runs_hypothesis_tests_with_function_scoped_fixtures(tmp_path):
+def test_run_suites_runs_hypothesis_tests_with_function_scoped_fixtures(tmp_path, open_session):
     """@given with a pytest fixture and st.text() works, deterministically, without deadline."""
     student = write_suite(tmp_path, {"tests/test_x.py": (
         "import time\nimport pytest\nfrom hypothesis import given, strategies as st\nfrom app import shout\n\n"
@@ -223,6 +248,6 @@ def test_run_suites_runs_hypothesis_tests_with_function_scoped_fixtures(tmp_path
         "    assert shout(text, suffix) == text.upper() + suffix\n"
     )})
     apps = {"right": "def shout(t, s):\n    return t.upper() + s\n", "wrong": "def shout(t, s):\n    return t + s\n"}
-    runs = run_suites(student, apps, time_limit=30)
+    runs = run_suites(open_session, student, apps, time_limit=30)
     assert runs["right"].clean, runs["right"].problem()
     assert runs["wrong"].caught
