@@ -31,6 +31,7 @@ import socket
 import struct
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 
 LEVELS = ("user", "namespaces", "process")
 SANDBOX_UID = 61000  # + a small number: a user id no account uses
@@ -289,6 +290,7 @@ def install_audit_hook(wall: Wall) -> None:
     private = [os.path.realpath(p) for p in wall.private if p]
     readable = writable + [os.path.realpath(p) for p in [*wall.show, *_python_folders(wall)] if p]
     hidden = [os.path.realpath(p) for p in [*wall.hide, wall.course, _home()] if p]
+    ancestors = {str(parent) for r in readable for parent in Path(r).parents}  # listing them tells nothing
     me = os.getpid()
     python = {os.path.realpath(sys.executable), sys.executable}
 
@@ -304,7 +306,9 @@ def install_audit_hook(wall: Wall) -> None:
         full = os.path.realpath(os.fsdecode(path))
         if any(_inside(full, p) for p in private):
             return False
-        return any(_inside(full, r) for r in readable) or not any(_inside(full, h) for h in hidden)
+        if full in ancestors or any(_inside(full, r) for r in readable):
+            return True
+        return not any(_inside(full, h) for h in hidden)
 
     def ours(pid: int) -> bool:
         if pid in (0, me, os.getpid()):
