@@ -7,6 +7,7 @@
     nox -s verify                after changing the course: every solution, starter, alternative, test
     nox -s classroom             after changing the course: rewrite the Classroom workflow and the graders' manifest
     nox -s gradescope            build dist/gradescope-autograder.zip
+    nox -s template -- DIR       write the repository students receive (the Classroom template) into DIR
     nox -s tests                 run our own tests (what CI runs)
     nox -s lock                  re-pin requirements/grading.txt after changing a requirement
     nox -s bench                 time grading (see bench/grade.py)
@@ -80,6 +81,16 @@ def gradescope(session: nox.Session) -> None:
     """Build dist/gradescope-autograder.zip: upload it as a Gradescope autograder."""
     install_pinned(session)
     session.run("python", "-m", "grading.gradescope", "--build")
+
+
+@nox.session
+def template(session: nox.Session) -> None:
+    """Write the students' repository (no solutions, no tests) into DIR: nox -s template -- DIR."""
+    install_pinned(session)
+    if len(session.posargs) != 1:
+        session.error("usage: nox -s template -- DIR")
+    target = Path(session.invoked_from, session.posargs[0])
+    session.run("python", "-m", "grading.template", str(target))
 
 
 @nox.session

@@ -1,9 +1,10 @@
 """Grader for 15-testing: the student's tests, run against correct apps and broken ones.
 
-The apps are the grader's own (graders/data/15-testing/): app.py as given, a rewrite of it (same
-behaviour, different code) and variants.yaml, each variant app.py with one promise broken. Every
-check is a variant: it passes when at least one test fails on it, provided every test passes on
-both correct apps.
+The apps are the grader's own (graders/data/15-testing/): app.py as given and variants.yaml, each
+variant app.py with one promise broken. The course also has private/ (left out of the students'
+template): a rewrite of the app (same behaviour, different code) and held-back variants of it.
+Every check is a promise: it passes when at least one test fails on each of its variants,
+provided every test passes on every correct app.
 """
 
 from pathlib import Path
@@ -15,6 +16,7 @@ from grading import expect
 from grading.suites import run_suites
 
 DATA = Path(__file__).resolve().parent / "data" / "15-testing"
+PRIVATE = DATA / "private"
 GIVEN = (DATA / "app.py").read_text(encoding="utf-8")
 VARIANTS = yaml.safe_load((DATA / "variants.yaml").read_text(encoding="utf-8"))
 CORRECT = {
@@ -26,39 +28,58 @@ CORRECT = {
 pytestmark = pytest.mark.timeout(100)  # the first check waits for every run of the suite
 
 
-def variant_source(name: str) -> str:
-    source = GIVEN
-    for old, new in VARIANTS[name]["edits"]:
+def edited(source: str, edits: list, name: str) -> str:
+    for old, new in edits:
         if old not in source:
-            raise RuntimeError(f"variant {name}: {old!r} is not in app.py")
+            raise RuntimeError(f"variant {name}: {old!r} is not in its app")
         source = source.replace(old, new, 1)
     return source
+
+
+def apps() -> tuple[dict[str, str], dict[str, list[str]]]:
+    """Every app to run the suite on (name -> source), and the broken ones each check needs caught.
+
+    Without private/ (the students' template) that is the given app and the public variants.
+    """
+    sources = {"given": GIVEN}
+    sources.update((name, edited(GIVEN, VARIANTS[name]["edits"], name)) for name in VARIANTS)
+    catches = {name: [name] for name in VARIANTS}
+    if (PRIVATE / "rewrite.py").is_file():
+        sources["rewrite"] = (PRIVATE / "rewrite.py").read_text(encoding="utf-8")
+        held_back = yaml.safe_load((PRIVATE / "variants.yaml").read_text(encoding="utf-8"))
+        for name, variant in held_back.items():
+            sources[f"{name}-rewritten"] = edited(sources["rewrite"], variant["edits"], name)
+            catches[name].append(f"{name}-rewritten")
+    return sources, catches
+
+
+SOURCES, CATCHES = apps()
 
 
 @pytest.fixture(scope="module")
 def runs(student):
     """The student's suite run once against each app (the runs take a few seconds)."""
-    apps = {"given": GIVEN, "rewrite": (DATA / "rewrite.py").read_text(encoding="utf-8")}
-    apps.update((name, variant_source(name)) for name in VARIANTS)
-    return run_suites(student.path, apps, gate=list(CORRECT), time_limit=90, run_timeout=30, test_timeout=5)
+    gate = [name for name in CORRECT if name in SOURCES]
+    return run_suites(student.path, SOURCES, gate=gate, time_limit=90, run_timeout=30, test_timeout=5)
 
 
 def expect_caught(runs, variant: str) -> None:
     for name, what in CORRECT.items():
-        problem = runs[name].problem()
+        problem = name in SOURCES and runs[name].problem()
         if problem:
             expect.fail(
                 f"Not counted: your tests must all pass on {what}, but {problem}. A suite that "
                 "fails on a correct app, or runs nothing, catches nothing."
             )
-    run, breaks = runs[variant], VARIANTS[variant]["breaks"]
-    if run.status != "done":
-        expect.fail(f"On an app where {breaks}, {run.problem()}: expected at least one test to fail.")
-    expect.that(
-        run.caught,
-        f"All {len(run.passed)} tests passed on an app where {breaks}: expected at least one test "
-        "to fail on it, none noticed.",
-    )
+    breaks = VARIANTS[variant]["breaks"]
+    for run in (runs[name] for name in CATCHES[variant]):
+        if run.status != "done":
+            expect.fail(f"On an app where {breaks}, {run.problem()}: expected at least one test to fail.")
+        expect.that(
+            run.caught,
+            f"All {len(run.passed)} tests passed on an app where {breaks}: expected at least one test "
+            "to fail on it, none noticed.",
+        )
 
 
 @pytest.mark.points(1)
