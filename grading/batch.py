@@ -395,7 +395,7 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
         row.changed = task.info.get("graders_changed", [])
         stopped = next((r.error for r in results if r.error and r.error.startswith("Stopped:")), "")
         unknown = "not in the roster" if book.with_identity and not row.identity else ""
-        row.note = " ".join(p for p in (task.info.get("note", ""), stopped, unknown) if p)
+        row.note = "; ".join(p for p in (task.info.get("note", ""), stopped, unknown) if p)
         book.write([task.name])  # after every student: a crash later loses nothing graded
         progress.student_done(task.name, sum(r.score for r in results), sum(r.max_score for r in results), row.note)
 
