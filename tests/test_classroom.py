@@ -73,3 +73,10 @@ def test_header_lists_each_exercises_points_and_the_total():
         assert f"#   {exercise.id} " in COMMITTED
     total = next(line for line in COMMITTED.splitlines() if line.startswith("#   total"))
     assert total.split()[2] == f"{sum(points.values()):g}"
+
+
+def test_readme_gives_instructors_the_courses_total_points():
+    """Classroom's grade and the Gradescope assignment are out of this total."""
+    total = f"{sum(exercise_points(EXERCISES).values()):g}"
+    readme = " ".join((COURSE_DIR / "README.md").read_text(encoding="utf-8").split())
+    assert f"({total} for the whole course)" in readme and f"worth **{total} points**" in readme
