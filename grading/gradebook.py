@@ -187,8 +187,9 @@ def _bars(items: list[tuple[str, float, str]], width: int = 640, label_width: in
         colour = "#2f855a" if share >= 0.8 else "#d69e2e" if share >= 0.5 else "#c53030"
         parts += [
             f'<text x="{label_width - 6}" y="{y + 12}" text-anchor="end">{html.escape(label)}</text>',
+            f'<rect x="{label_width}" y="{y}" width="{room}" height="{bar_height}" fill="#edf2f7"/>',
             f'<rect x="{label_width}" y="{y}" width="{w:.1f}" height="{bar_height}" fill="{colour}"/>',
-            f'<text x="{label_width + w + 4:.1f}" y="{y + 12}">{html.escape(shown)}</text>',
+            f'<text x="{label_width + room + 4}" y="{y + 12}">{html.escape(shown)}</text>',
         ]
     return "\n".join(parts + ["</svg>"])
 
@@ -202,7 +203,7 @@ def _histogram(totals: list[float], maximum: float, bins: int = 10, width: int =
     step = room / bins
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img">']
     for i, count in enumerate(counts):
-        h = (bottom - 10) * count / top
+        h = (bottom - 24) * count / top
         x = left + i * step
         low = maximum * i / bins
         parts += [

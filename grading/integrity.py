@@ -1,10 +1,15 @@
 """Are the graders the course's own? Compare them with the committed manifest of hashes.
 
 ``graders/MANIFEST.sha256`` lists, in ``sha256sum`` format, every file that decides a score: the
-graders (and their data), the engine, the noxfile and the pinned requirements. ``nox -s
-classroom`` writes it; every report checks it, so a grader edited (or a ``conftest.py`` added) in
-a student's copy is flagged where the instructor sees the grade. ``sha256sum -c
+graders (and their data), the engine, ``.github/``, the noxfile and every Python file at the top
+(a ``yaml.py`` there would shadow PyYAML), and the pinned requirements. ``nox -s classroom``
+writes it; every report checks it, so a grader edited (or a ``conftest.py`` added) in a
+student's copy is flagged where the instructor sees the grade. ``sha256sum -c
 graders/MANIFEST.sha256`` checks a checkout by hand.
+
+A student's copy may hold anything where a grader should be: a link (to ``/proc/self/mem``), a
+device, a pipe, a file of many gigabytes. Such a file is flagged as changed without being read,
+and no link is ever followed.
 """
 
 from __future__ import annotations
