@@ -22,6 +22,7 @@ import csv
 import html
 import io
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -175,7 +176,7 @@ def match_roster(folder: str, roster: list[dict[str, str]]) -> dict[str, str] | 
 # -- report.html -----------------------------------------------------------------------------------
 
 
-def _bars(items: list[tuple[str, float, str]], width: int = 640, label_width: int = 300) -> str:
+def _bars(items: list[tuple[str, float, str]], width: int = 760, label_width: int = 380) -> str:
     """A horizontal bar chart: (label, share from 0 to 1, value shown) for each bar."""
     bar_height, gap = 16, 4
     height = len(items) * (bar_height + gap) + gap
@@ -194,10 +195,13 @@ def _bars(items: list[tuple[str, float, str]], width: int = 640, label_width: in
     return "\n".join(parts + ["</svg>"])
 
 
-def _histogram(totals: list[float], maximum: float, bins: int = 10, width: int = 640, height: int = 220) -> str:
+def _histogram(totals: list[float], maximum: float, width: int = 640, height: int = 220) -> str:
+    """Students per range of totals: about ten ranges of a whole number of points each."""
+    step_points = max(1, math.ceil(maximum / 10))
+    bins = max(1, math.ceil(maximum / step_points))
     counts = [0] * bins
     for total in totals:
-        counts[min(bins - 1, int(bins * total / maximum)) if maximum else 0] += 1
+        counts[min(bins - 1, int(total // step_points))] += 1
     top = max(counts, default=0) or 1
     left, bottom, room = 40, height - 30, width - 50
     step = room / bins
@@ -205,14 +209,14 @@ def _histogram(totals: list[float], maximum: float, bins: int = 10, width: int =
     for i, count in enumerate(counts):
         h = (bottom - 24) * count / top
         x = left + i * step
-        low = maximum * i / bins
+        low = i * step_points
         parts += [
             f'<rect x="{x + 2:.1f}" y="{bottom - h:.1f}" width="{step - 4:.1f}" height="{h:.1f}" fill="#3182ce">'
-            f"<title>{fmt_points(round(low, 1))}-{fmt_points(round(low + maximum / bins, 1))}: {count}</title></rect>",
+            f"<title>{low} to {low + step_points}: {count}</title></rect>",
             f'<text x="{x + step / 2:.1f}" y="{bottom - h - 3:.1f}" text-anchor="middle">{count or ""}</text>',
-            f'<text x="{x:.1f}" y="{bottom + 15}" text-anchor="middle">{fmt_points(round(low, 1))}</text>',
+            f'<text x="{x:.1f}" y="{bottom + 15}" text-anchor="middle">{low}</text>',
         ]
-    parts.append(f'<text x="{left + room:.1f}" y="{bottom + 15}" text-anchor="middle">{fmt_points(maximum)}</text>')
+    parts.append(f'<text x="{left + room:.1f}" y="{bottom + 15}" text-anchor="middle">{bins * step_points}</text>')
     parts.append(f'<line x1="{left}" y1="{bottom}" x2="{left + room}" y2="{bottom}" stroke="#333"/>')
     return "\n".join(parts + ["</svg>"])
 
