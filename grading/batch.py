@@ -37,7 +37,7 @@ from pathlib import Path
 
 from grading.course import COURSE_DIR, ID_PATTERN, Exercise, UsageError, load_course, select
 from grading.cpus import available_cpus
-from grading.gradebook import Gradebook, load, match_roster, read_roster
+from grading.gradebook import NO_REPOSITORY, Gradebook, load, match_roster, read_roster
 from grading.integrity import changed_files, course_manifest
 from grading.report import CheckResult, ExerciseResult, fmt_points
 from grading.submissions import checkout_of, find_exercise_root, private_copy
@@ -413,6 +413,8 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
 def name_students(book: Gradebook, roster: list[dict[str, str]], folders: list[str]) -> None:
     """Give each row the roster's identity; add a row for each roster student without a folder."""
     book.with_identity = True
+    for name in [n for n, row in book.rows.items() if not row.results and row.note == NO_REPOSITORY]:
+        del book.rows[name]  # from an earlier run: the roster decides again
     matched = set()
     for name in set(book.rows) | set(folders):
         entry = match_roster(name, roster)
@@ -425,7 +427,7 @@ def name_students(book: Gradebook, roster: list[dict[str, str]], folders: list[s
     for entry in roster:
         if id(entry) not in matched:
             row = book.row(entry.get("github_username") or entry.get("identifier") or "?")
-            row.identity, row.note = entry, "no repository found"
+            row.identity, row.note = entry, NO_REPOSITORY
 
 
 def summary(book: Gradebook, graded: dict[str, list[ExerciseResult]], seconds: float, out: Path) -> None:

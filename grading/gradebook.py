@@ -32,6 +32,7 @@ from grading.submissions import write_atomic
 
 GRADES, CHECKS, PAGE = "grades.csv", "checks.csv", "report.html"
 POINTS_POSSIBLE = "Points Possible"
+NO_REPOSITORY = "no repository found"
 IDENTITY = ("identifier", "github_username", "name")  # GitHub Classroom's roster columns we keep
 META = ("commit", "committed", "graders_changed", "note")
 
@@ -166,7 +167,8 @@ def match_roster(folder: str, roster: list[dict[str, str]]) -> dict[str, str] | 
     """The roster entry of a student folder: named after the GitHub username, as Classroom names
     repositories (``assignment-username``), or after the identifier."""
     lowered = folder.lower()
-    for entry in roster:
+    by_length = sorted(roster, key=lambda e: -len(e.get("github_username", "")))  # jim-bob before bob
+    for entry in by_length:
         user = entry.get("github_username", "").lower()
         if user and (lowered == user or lowered.endswith(f"-{user}")):
             return entry

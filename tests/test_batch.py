@@ -332,3 +332,14 @@ def test_crash_late_in_the_run_loses_nothing_already_graded(stalling_class, tmp_
     assert set(table) == {"Points Possible", "ada"}
     assert float(table["ada"]["total"]) > 0
     assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_roster_matches_classroom_repository_names_to_the_longest_username():
+    from grading.gradebook import match_roster
+
+    roster = [{"identifier": "b@x", "github_username": "bob"}, {"identifier": "jb@x", "github_username": "jim-bob"},
+              {"identifier": "ada@example.edu", "github_username": "ada"}]
+    assert match_roster("flask-exercises-jim-bob", roster)["identifier"] == "jb@x"
+    assert match_roster("flask-exercises-BOB", roster)["identifier"] == "b@x"
+    assert match_roster("ada@example.edu", roster)["github_username"] == "ada"
+    assert match_roster("robert", roster) is None
