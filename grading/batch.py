@@ -27,6 +27,7 @@ import datetime
 import multiprocessing
 import multiprocessing.connection
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -115,14 +116,14 @@ def prepare(task: Task, target: Path) -> tuple[Path, dict]:
 # -- grading many folders at once ---------------------------------------------------------------
 
 
-def _manage(task: Task, conn) -> None:
+def _manage(task: Task, conn, workdir: str) -> None:
     """Runs in its own process: prepare one task, grade it one exercise at a time, reporting each result."""
 
     def send(result: ExerciseResult) -> None:
         conn.send(("result", result.to_json(), result.seconds))
 
     try:
-        with tempfile.TemporaryDirectory(prefix="batch-") as tmp:
+        with tempfile.TemporaryDirectory(prefix="student-", dir=workdir) as tmp:
             try:
                 root, info = prepare(task, Path(tmp))
             except (OSError, subprocess.SubprocessError) as exc:
@@ -174,9 +175,11 @@ def grade_roots(
     a slow or hostile folder holds one slot, never the others. A task still running after its
     ``time_limit`` is stopped: its exercises not graded by then are marked as stopped, with the
     checks of ``planned`` (see :func:`plans`) at zero points.
-    Returns each task's results, in the order of its exercises.
+    Returns each task's results, in the order of its exercises. The private copies of the
+    students' folders are made in one folder of the run, ``workdir``, removed at the end.
     """
     jobs = max(1, jobs or available_cpus())
+    workdir = tempfile.mkdtemp(prefix="batch-")
     preload(sorted({e for t in tasks for e in t.exercises}, key=lambda e: e.id))
     results: dict[str, dict[str, ExerciseResult]] = {t.name: {} for t in tasks}
     pending = list(tasks)
@@ -205,7 +208,7 @@ def grade_roots(
             while pending and len(running) < jobs:
                 task = pending.pop(0)
                 parent_end, child_end = _context.Pipe(duplex=False)
-                process = _context.Process(target=_manage, args=(task, child_end))
+                process = _context.Process(target=_manage, args=(task, child_end, workdir))
                 process.start()
                 child_end.close()
                 limit = task.time_limit or sum(e.time_limit for e in task.exercises) + 60
@@ -235,6 +238,7 @@ def grade_roots(
             process.join(1)  # after a Ctrl-C, the terminal has already interrupted it
             if process.is_alive():
                 _stop(process)
+        shutil.rmtree(workdir, ignore_errors=True)
     return {t.name: [results[t.name][e.id] for e in t.exercises] for t in tasks}
 
 

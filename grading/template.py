@@ -29,6 +29,11 @@ LEFT_OUT = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", ".hyp
 INSTRUCTOR_SESSIONS = ("batch", "verify", "classroom", "gradescope", "template", "tests", "lock", "bench", "class_for_bench")
 INSTRUCTOR_SECTIONS = ("For instructors", "Adding an exercise")
 INSTRUCTOR_LAYOUT = ("solutions/", "tests/", "bench/")
+STUDENT_LAYOUT = {  # lines of the README's Layout that say something else in the template
+    "requirements/": "requirements/        grading.txt pins what graders run against",
+    "noxfile.py ": "noxfile.py           the sessions you use (nox --list shows them)",
+    ".github/workflows/": ".github/workflows/   classroom.yml: GitHub Classroom grades every push with it",
+}
 ONLY_HERE = re.compile(r"<!-- instructors -->.*?<!-- /instructors -->\n?", re.S)
 
 
@@ -51,6 +56,7 @@ def student_readme(text: str) -> str:
     sections = re.split(r"(?m)^(?=## )", text)
     kept = [s for s in sections if not s.startswith(tuple(f"## {title}" for title in INSTRUCTOR_SECTIONS))]
     lines = [line for line in "".join(kept).splitlines() if not line.startswith(INSTRUCTOR_LAYOUT)]
+    lines = [next((new for old, new in STUDENT_LAYOUT.items() if line.startswith(old)), line) for line in lines]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
