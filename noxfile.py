@@ -57,7 +57,7 @@ def grade(session: nox.Session) -> None:
 
 @nox.session
 def batch(session: nox.Session) -> None:
-    """Grade a class: nox -s batch -- DIR [EXERCISE...] [--jobs N] [--out gradebook]."""
+    """Grade a class: nox -s batch -- DIR [EXERCISE...] [--before DATE] [--roster CSV] [--student NAME]."""
     install_pinned(session)
     run_and_keep_exit_code(session, "python", "-m", "grading.batch", *session.posargs)
 
