@@ -7,6 +7,7 @@
     nox -s verify                after changing the course: every solution, starter, alternative, test
     nox -s classroom             after changing the course: rewrite the Classroom workflow and the graders' manifest
     nox -s gradescope            build dist/gradescope-autograder.zip
+    nox -s template -- DIR       write the repository students receive (the Classroom template) into DIR
     nox -s tests                 run our own tests (what CI runs)
     nox -s lock                  re-pin requirements/grading.txt after changing a requirement
     nox -s bench                 time grading (see bench/grade.py)
@@ -60,7 +61,7 @@ def grade(session: nox.Session) -> None:
 
 @nox.session
 def batch(session: nox.Session) -> None:
-    """Grade a class: nox -s batch -- DIR [EXERCISE...] [--jobs N] [--out gradebook]."""
+    """Grade a class: nox -s batch -- DIR [EXERCISE...] [--before DATE] [--roster CSV] [--student NAME]."""
     install_pinned(session)
     run_and_keep_exit_code(session, *JUDGE, "grading.batch:main", *session.posargs)
 
@@ -84,6 +85,16 @@ def gradescope(session: nox.Session) -> None:
     """Build dist/gradescope-autograder.zip: upload it as a Gradescope autograder."""
     install_pinned(session)
     session.run("python", "-m", "grading.gradescope", "--build")
+
+
+@nox.session
+def template(session: nox.Session) -> None:
+    """Write the students' repository (no solutions, no tests) into DIR: nox -s template -- DIR."""
+    install_pinned(session)
+    if len(session.posargs) != 1:
+        session.error("usage: nox -s template -- DIR")
+    target = Path(session.invoked_from, session.posargs[0])
+    session.run("python", "-m", "grading.template", str(target))
 
 
 @nox.session

@@ -6,13 +6,15 @@
 
 Makes the class with ``bench/make_class.py`` (solutions and starters mixed at random, and
 hostile students that loop forever or call sys.exit at import), then times one real
-``python -m grading.batch`` run over it and prints students per minute.
+``python -m grading.batch`` run over it and prints students per minute. Where the grading
+requirements are not installed (the Python that runs nox, after the Quick start) it runs
+``nox -s batch`` instead, which installs them once.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
+import importlib.util
 import subprocess
 import sys
 import tempfile
@@ -22,8 +24,15 @@ from pathlib import Path
 COURSE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(COURSE))
 
-from bench.make_class import make_class  # noqa: E402
-from grading.course import load_course, select  # noqa: E402
+from bench.make_class import load_course, make_class, select  # noqa: E402
+from grading.cpus import available_cpus  # noqa: E402
+
+
+def batch_command() -> list[str]:
+    """``python -m grading.batch`` where the grading requirements are installed, else through nox."""
+    if all(importlib.util.find_spec(module) for module in ("yaml", "flask", "pytest")):
+        return [sys.executable, "-m", "grading.batch"]
+    return [sys.executable, "-m", "nox", "-s", "batch", "--"]
 
 
 def main() -> None:
@@ -37,7 +46,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-class-") as tmp:
         class_dir = Path(tmp) / "class"
         counts = make_class(class_dir, args.students, exercises)
-        cmd = [sys.executable, "-m", "grading.batch", str(class_dir), *(e.id for e in exercises),
+        cmd = [*batch_command(), str(class_dir), *(e.id for e in exercises),
                "--out", str(Path(tmp) / "gradebook")]
         if args.jobs:
             cmd += ["--jobs", str(args.jobs)]
@@ -48,7 +57,7 @@ def main() -> None:
             sys.exit(f"grading.batch exited {proc.returncode}:\n{proc.stderr[-2000:]}")
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
     print(f"{args.students} students ({kinds}) x {len(exercises)} exercises, "
-          f"{args.jobs or os.cpu_count()} jobs, Python {sys.version.split()[0]}")
+          f"{args.jobs or available_cpus()} jobs, Python {sys.version.split()[0]}")
     print(f"{seconds:.1f} s: {args.students / seconds * 60:.1f} students per minute, "
           f"{args.students * len(exercises) / seconds:.1f} exercises per second")
 

@@ -1,9 +1,12 @@
 """Grader for 15-testing: the student's tests, run against correct apps and broken ones.
 
-The apps are the grader's own (graders/data/15-testing/): app.py as given, a rewrite of it (same
-behaviour, different code) and the variants of variants.yaml, each app.py with one promise broken.
-Every check is a variant: it passes when at least one test fails on it, provided every test passes
-on both correct apps. The student's tests run only in sandboxes, one per app (see grading.suites).
+The apps are the grader's own (graders/data/15-testing/): app.py as given and variants.yaml, each
+variant app.py with one promise broken. The course also has private/ (left out of the students'
+template): a rewrite of the app (same behaviour, different code) and held-back variants of it,
+each breaking the same promise in code students never see. Every check is a promise: it passes
+when at least one test fails on its broken app (the held-back one where there is one), provided
+every test passes on every correct app. The student's tests run only in sandboxes, one per app
+(see grading.suites); the grader reads its data lazily, in the judge only.
 """
 
 import functools
@@ -16,6 +19,7 @@ from grading import expect
 from grading.suites import run_here, run_suites
 
 DATA = Path(__file__).resolve().parent / "data" / "15-testing"
+PRIVATE = DATA / "private"
 CORRECT = {
     "given": "the given app (app.py as you got it)",
     "rewrite": "a rewrite of the given app (same behaviour, different code: test what the app "
@@ -25,27 +29,37 @@ CORRECT = {
 pytestmark = pytest.mark.timeout(100)  # the first check waits for every run of the suite
 
 
-@functools.cache
-def load_data() -> tuple[dict[str, str], dict[str, dict]]:
-    """The apps (name -> source of app.py) and the variants (name -> edits, breaks), read from
-    DATA and, when it is there, DATA/private/ (more variants, the rewrite: not in students' copies)."""
-    given = (DATA / "app.py").read_text(encoding="utf-8")
-    apps, variants = {"given": given}, {}
-    for folder in (DATA, DATA / "private"):
-        if (folder / "rewrite.py").is_file():
-            apps["rewrite"] = (folder / "rewrite.py").read_text(encoding="utf-8")
-        if (folder / "variants.yaml").is_file():
-            variants.update(yaml.safe_load((folder / "variants.yaml").read_text(encoding="utf-8")) or {})
-    apps.update((name, variant_source(given, name, variant["edits"])) for name, variant in variants.items())
-    return apps, variants
-
-
-def variant_source(source: str, name: str, edits: list) -> str:
+def edited(source: str, edits: list, name: str) -> str:
     for old, new in edits:
         if old not in source:
-            raise RuntimeError(f"variant {name}: {old!r} is not in app.py")
+            raise RuntimeError(f"variant {name}: {old!r} is not in its app")
         source = source.replace(old, new, 1)
     return source
+
+
+@functools.cache
+def apps() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """Every app to run the suite on (name -> source), the app each check needs caught (check ->
+    app name) and what each check's broken app breaks.
+
+    Without private/ (the students' template) the broken apps are the public variants; with it,
+    the held-back ones, made from the rewrite, whose source no student has seen.
+    """
+    given = (DATA / "app.py").read_text(encoding="utf-8")
+    public = yaml.safe_load((DATA / "variants.yaml").read_text(encoding="utf-8"))
+    sources, catches = {"given": given}, {}
+    breaks = {name: variant["breaks"] for name, variant in public.items()}
+    if (PRIVATE / "rewrite.py").is_file():
+        sources["rewrite"] = (PRIVATE / "rewrite.py").read_text(encoding="utf-8")
+        held_back = yaml.safe_load((PRIVATE / "variants.yaml").read_text(encoding="utf-8"))
+        for name, variant in held_back.items():
+            catches[name] = f"{name}-held-back"
+            sources[catches[name]] = edited(sources["rewrite"], variant["edits"], name)
+    for name, variant in public.items():
+        if name not in catches:
+            catches[name] = name
+            sources[name] = edited(given, variant["edits"], name)
+    return sources, catches, breaks
 
 
 def run_tests(folder, test_timeout, unicode_tables):
@@ -57,8 +71,9 @@ def run_tests(folder, test_timeout, unicode_tables):
 @pytest.fixture(scope="module")
 def runs(submission, open_session):
     """The student's suite run once against each app, each in a sandbox of its own (a few seconds)."""
-    apps, _ = load_data()
-    return run_suites(open_session, submission[0], apps, probe=run_tests, gate=list(CORRECT),
+    sources, _, _ = apps()
+    gate = [name for name in CORRECT if name in sources]
+    return run_suites(open_session, submission[0], sources, probe=run_tests, gate=gate,
                       folder_name="notes", time_limit=90, run_timeout=30, test_timeout=5)
 
 
@@ -70,15 +85,13 @@ def expect_caught(runs, variant: str) -> None:
                 f"Not counted: your tests must all pass on {what}, but {problem}. A suite that "
                 "fails on a correct app, or runs nothing, catches nothing."
             )
-    if variant not in runs:
-        expect.fail(f"This copy of the course has no app for this check ({variant}): "
-                    "your instructor's grading has it.")
-    run, breaks = runs[variant], load_data()[1][variant]["breaks"]
+    _, catches, breaks = apps()
+    run = runs[catches[variant]]
     if run.status != "done":
-        expect.fail(f"On an app where {breaks}, {run.problem()}: expected at least one test to fail.")
+        expect.fail(f"On an app where {breaks[variant]}, {run.problem()}: expected at least one test to fail.")
     expect.that(
         run.caught,
-        f"All {len(run.passed)} tests passed on an app where {breaks}: expected at least one test "
+        f"All {len(run.passed)} tests passed on an app where {breaks[variant]}: expected at least one test "
         "to fail on it, none noticed.",
     )
 

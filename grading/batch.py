@@ -1,65 +1,137 @@
 """``python -m grading.batch DIR``: grade a whole class and write a gradebook (``nox -s batch``).
 
-``DIR`` holds one folder per student. Each is a clone of this repository (its exercises in
-``DIR/<student>/exercises/``) or a folder that holds the exercise folders directly. Students are
-graded in parallel (``--jobs``, default: CPU cores) with the course's own graders and
-``exercise.yaml`` files, never the student's copies. The output folder (``--out``, default
-``gradebook/``) gets ``grades.csv`` (student, one column per exercise, total, and the grading
-files the student changed, compared with ``graders/MANIFEST.sha256``) and
-``<student>.json`` for each student, the same report ``nox -s grade -- --json`` writes.
+``DIR`` holds one folder per student: a clone of the course (or of the students' template), or
+a folder holding the exercise folders, at its top or a folder or two down. Students are graded
+side by side (``--jobs``, default: the CPUs this process may really use), each from a private
+copy of their exercise folders that the judge makes (links out of the student's folder are not
+followed; an exercise folder that is a link counts as missing), always with the course's own
+graders and ``exercise.yaml`` files, never the student's copies. ``--before DATE`` grades each
+student who is a git repository at their last commit before DATE, from a temporary clone (the
+student's repository is only read). Each student has a time limit of their own: past it, what
+was graded counts and the rest is marked as stopped.
 
-Every exercise of every student runs in the engine's own forked, time-limited process
-(:func:`grading.worker.grade`), so a student whose code loops forever, exits at import or
-crashes Python only loses their own points. :func:`grade_roots` is the parallel part, shared
-with ``grading.verify``.
+The gradebook (``--out``, default ``gradebook/``; see :mod:`grading.gradebook`) is written again
+each time a student is done, so a crash late in a run loses nothing already graded, and a later
+run (``--student NAME``, or some exercises only) updates its cells and keeps everyone else's.
+
+Every exercise of every student runs in the engine's own time-limited process
+(:func:`grading.worker.grade`). :func:`grade_roots` is the parallel part, shared with
+``grading.verify``.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import csv
-import json
+import datetime
 import multiprocessing
 import multiprocessing.connection
 import os
+import shutil
 import signal
+import subprocess
 import sys
+import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from grading import sandboxes
 from grading.course import COURSE_DIR, ID_PATTERN, Exercise, UsageError, load_course, requirement_modules, select
-from grading.integrity import changed_files, read_manifest
-from grading.report import ExerciseResult, fmt_points, report_json
+from grading.cpus import available_cpus
+from grading.gradebook import NO_REPOSITORY, Gradebook, load, match_roster, read_roster
+from grading.integrity import changed_files, course_manifest
+from grading.report import CheckResult, ExerciseResult, fmt_points
+from grading.submissions import checkout_of, find_exercise_root, private_copy
 from grading.worker import grade, preload
 
 EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED = 0, 2, 130
+GRACE = 5.0  # seconds a stopped student's grading gets to end its own processes
 
 _context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
 
 
 @dataclass
 class Task:
-    """Some exercises to grade in one folder (laid out like ``exercises/``)."""
+    """Some exercises to grade in one folder.
+
+    With ``private`` set, ``root`` is a student's folder: the task grades a private copy of its
+    exercise folders (at the last commit before ``before``, if given) instead of ``root`` itself.
+    """
 
     name: str
     root: Path
     exercises: list[Exercise]
+    private: bool = False
+    before: str | None = None
+    time_limit: float | None = None
+    info: dict = field(default_factory=dict)  # what the task learnt: commit, files changed, a note
+
+
+# -- one student's files, as the judge sees them ---------------------------------------------------
+
+
+def _git(*args: str, cwd: Path | None = None) -> str:
+    """Run git without prompts, hooks or the student's ownership mattering; return its output."""
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_CONFIG_NOSYSTEM": "1"}
+    command = ["git", "-c", "safe.directory=*", "-c", "core.hooksPath=/dev/null", *args]
+    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=True, timeout=300).stdout
+
+
+def checkout_before(home: Path, before: str, target: Path) -> tuple[Path | None, dict]:
+    """A temporary clone of ``home`` at its last commit before ``before``; the repository is only read."""
+    if not (home / ".git").exists():
+        return home, {"note": "not a git repository: graded as it is"}
+    try:
+        commit = _git("rev-list", "-1", f"--before={before}", "HEAD", cwd=home).strip()
+    except (subprocess.SubprocessError, OSError) as exc:
+        return None, {"note": f"git could not read the repository ({_first_line(exc)})"}
+    if not commit:
+        return None, {"note": f"no commit before {before}"}
+    clone = target / "clone"
+    _git("clone", "--quiet", "--no-checkout", "--no-hardlinks", str(home.resolve()), str(clone))
+    _git("checkout", "--quiet", "--detach", commit, cwd=clone)
+    committed = _git("show", "-s", "--format=%cI", commit, cwd=clone).strip()
+    return clone, {"commit": commit, "committed": committed}
+
+
+def _first_line(exc: BaseException) -> str:
+    text = getattr(exc, "stderr", None) or str(exc)
+    return text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+
+
+def prepare(task: Task, target: Path) -> tuple[Path, dict]:
+    """The folder to grade for ``task`` (a private copy for a student), and what was learnt."""
+    if not task.private:
+        return task.root, {}
+    home, info = task.root, {}
+    if task.before:
+        home, info = checkout_before(task.root, task.before, target)
+    if home is None:
+        return (target / "exercises"), info  # nothing to grade: every exercise is missing
+    root = find_exercise_root(home, [e.id for e in task.exercises])
+    info["graders_changed"] = graders_changed(root, COURSE_DIR)
+    return private_copy(root, [e.id for e in task.exercises], target / "copy", home=home), info
 
 
 # -- grading many folders at once ---------------------------------------------------------------
 
 
-def _manage(task: Task, conn) -> None:
-    """Runs in its own process: grade one task, one exercise at a time, reporting each result."""
+def _manage(task: Task, conn, workdir: str) -> None:
+    """Runs in its own process: prepare one task, grade it one exercise at a time, reporting each result."""
 
     def send(result: ExerciseResult) -> None:
         conn.send(("result", result.to_json(), result.seconds))
 
     try:
-        grade(task.exercises, task.root, jobs=1, on_result=send)
+        with tempfile.TemporaryDirectory(prefix="student-", dir=workdir) as tmp:
+            try:
+                root, info = prepare(task, Path(tmp))
+            except (OSError, subprocess.SubprocessError) as exc:
+                root, info = Path(tmp) / "nothing", {"note": f"could not be read: {_first_line(exc)}"}
+                root.mkdir()
+            conn.send(("info", info, 0.0))
+            grade(task.exercises, root, jobs=1, on_result=send)
         conn.send(("done", None, 0.0))
     except KeyboardInterrupt:
         pass
@@ -67,148 +139,186 @@ def _manage(task: Task, conn) -> None:
         conn.close()
 
 
-def _lost(exercise: Exercise, why: str) -> ExerciseResult:
-    return ExerciseResult(id=exercise.id, title=exercise.title, status="error", error=why)
+def _lost(exercise: Exercise, why: str, plan: ExerciseResult | None = None) -> ExerciseResult:
+    """An exercise that could not be graded: every planned check, with no points and why."""
+    checks = [
+        CheckResult(name=c.name, points=0.0, max_points=c.max_points, status="error", message=why, doc=c.doc)
+        for c in (plan.checks if plan else [])
+    ]
+    return ExerciseResult(id=exercise.id, title=exercise.title, status="error", error=why, checks=checks)
 
 
-def grade_roots(
-    tasks: list[Task], jobs: int | None = None, on_result=None, hide: list[Path] = ()
+def plans(exercises: list[Exercise]) -> dict[str, ExerciseResult]:
+    """Each exercise's checks and their points (collected, not run): what a lost exercise misses."""
+    with tempfile.TemporaryDirectory(prefix="plans-") as nothing:
+        return {r.id: r for r in grade(exercises, Path(nothing))}
+
+
+def _stop(process) -> None:
+    """End a task's process: it may be stopped (SIGSTOP); given a moment, it ends its own children."""
+    with contextlib.suppress(OSError):
+        os.kill(process.pid, signal.SIGCONT)
+        os.kill(process.pid, signal.SIGINT)
+    process.join(GRACE)
+    if process.is_alive():
+        process.kill()
+        process.join(1)
+
+
+def grade_roots(  # noqa: PLR0913
+    tasks: list[Task], jobs: int | None = None, on_result=None, on_finished=None, planned=None,
+    hide: list[Path] = (),
 ) -> dict[str, list[ExerciseResult]]:
-    """Grade every task, ``jobs`` exercises at a time; ``on_result(task, result)`` as each ends.
+    """Grade every task, ``jobs`` tasks at a time; ``on_result(task, result)`` as each exercise
+    ends, ``on_finished(task, results)`` as each task does.
 
     Each task gets a process of its own (forked after Flask, pytest and the extensions are
     imported), which grades its exercises one after another with :func:`grading.worker.grade`:
-    ``jobs`` tasks run side by side, so a slow or hostile folder holds one slot, never the others.
-    Returns each task's results, in the order of its exercises.
+    a slow or hostile folder holds one slot, never the others. A task still running after its
+    ``time_limit`` is stopped: its exercises not graded by then are marked as stopped, with the
+    checks of ``planned`` (see :func:`plans`) at zero points.
+    Returns each task's results, in the order of its exercises. The private copies of the
+    students' folders are made in one folder of the run, ``workdir``, removed at the end.
 
-    Every sandbox of the run comes from one zygote, which hides from student code every task's
-    folder and the folders in ``hide`` (the class, the gradebook): a student sees only the private
-    copy of their own exercise.
+    Every sandbox of the run comes from one zygote, which hides from student code every student's
+    folder, ``workdir`` and the folders in ``hide`` (the class, the gradebook): a student's code
+    sees only the private copy of the exercise it is graded on.
     """
-    jobs = max(1, jobs or os.cpu_count() or 1)
+    jobs = max(1, jobs or available_cpus())
+    workdir = tempfile.mkdtemp(prefix="batch-")
     exercises = sorted({e for t in tasks for e in t.exercises}, key=lambda e: e.id)
     preload(exercises)
     if exercises:
         sandboxes.start(exercises[0].course_dir, requirement_modules(exercises),
-                        hide=[str(p) for p in [*hide, *(t.root for t in tasks)]])
+                        hide=[str(p) for p in [*hide, workdir, *(t.root for t in tasks)]])
     results: dict[str, dict[str, ExerciseResult]] = {t.name: {} for t in tasks}
     pending = list(tasks)
-    running: dict[object, tuple[Task, object]] = {}  # connection -> (task, process)
+    running: dict[object, tuple[Task, object, float]] = {}  # connection -> (task, process, deadline)
 
-    def finish(conn, task: Task, process, why: str | None) -> None:
-        del running[conn]
+    def record(task: Task, result: ExerciseResult) -> None:
+        results[task.name][result.id] = result
+        if on_result:
+            on_result(task, result)
+
+    def finish(conn, why: str | None) -> None:
+        task, process, _ = running.pop(conn)
         conn.close()
+        if why:
+            _stop(process)
         process.join()
         for exercise in task.exercises:
             if exercise.id not in results[task.name]:
-                lost = _lost(exercise, why or "The grading process stopped: tell your instructor.")
-                results[task.name][exercise.id] = lost
-                if on_result:
-                    on_result(task, lost)
+                why = why or "The grading process stopped: tell your instructor."
+                record(task, _lost(exercise, why, (planned or {}).get(exercise.id)))
+        if on_finished:
+            on_finished(task, [results[task.name][e.id] for e in task.exercises])
 
     try:
         while pending or running:
             while pending and len(running) < jobs:
                 task = pending.pop(0)
                 parent_end, child_end = _context.Pipe(duplex=False)
-                process = _context.Process(target=_manage, args=(task, child_end))
+                process = _context.Process(target=_manage, args=(task, child_end, workdir))
                 process.start()
                 child_end.close()
-                running[parent_end] = (task, process)
-            for conn in multiprocessing.connection.wait(list(running)):
-                task, process = running[conn]
+                limit = task.time_limit or sum(e.time_limit for e in task.exercises) + 60
+                running[parent_end] = (task, process, time.monotonic() + limit)
+            wait = max(0.0, min(d for _, _, d in running.values()) - time.monotonic())
+            for conn in multiprocessing.connection.wait(list(running), timeout=wait):
+                task = running[conn][0]
                 try:
                     kind, data, seconds = conn.recv()
                 except EOFError:
-                    finish(conn, task, process, None)
+                    finish(conn, None)
                     continue
                 if kind == "done":
-                    finish(conn, task, process, None)
-                    continue
-                result = ExerciseResult.from_json(data)
-                result.seconds = seconds
-                results[task.name][result.id] = result
-                if on_result:
-                    on_result(task, result)
+                    finish(conn, None)
+                elif kind == "info":
+                    task.info = data
+                else:
+                    result = ExerciseResult.from_json(data)
+                    result.seconds = seconds
+                    record(task, result)
+            for conn, (task, _, deadline) in list(running.items()):
+                if time.monotonic() > deadline:
+                    limit = task.time_limit or sum(e.time_limit for e in task.exercises) + 60
+                    finish(conn, f"Stopped: grading this student took longer than {limit:g} s.")
     finally:
-        for _, process in list(running.values()):
+        for _, process, _ in list(running.values()):
             process.join(1)  # after a Ctrl-C, the terminal has already interrupted it
             if process.is_alive():
-                with contextlib.suppress(Exception):
-                    os.kill(process.pid, signal.SIGINT)  # grade() ends its own children on the way out
-                process.join(5)
-            if process.is_alive():
-                process.kill()
+                _stop(process)
         sandboxes.stop()  # every sandbox of every student, and all they started, ends here
+        shutil.rmtree(workdir, ignore_errors=True)
     return {t.name: [results[t.name][e.id] for e in t.exercises] for t in tasks}
 
 
 # -- a class ------------------------------------------------------------------------------------
 
 
-def exercise_root(folder: Path) -> Path:
-    """Where a student's exercise folders are: ``exercises/`` of a clone, or the folder itself."""
-    return folder / "exercises" if (folder / "exercises").is_dir() else folder
-
-
-def _holds_exercises(folder: Path) -> bool:
-    return (folder / "exercises").is_dir() or any(
-        p.is_dir() and ID_PATTERN.match(p.name) for p in folder.iterdir()
-    )
-
-
 def find_students(class_dir: Path, skip: Path | None = None) -> list[tuple[str, Path]]:
-    """``(student, exercise root)`` for each student folder of ``class_dir``, by name.
+    """``(student, folder)`` for each student folder of ``class_dir``, by name.
 
-    A ``class_dir`` that is itself one checkout (or holds exercise folders) is one student.
-    ``skip`` (the output folder, if it is inside ``class_dir``) is no student.
+    A ``class_dir`` that is itself one checkout (it has exercise folders at its top or in
+    ``exercises/``) is one student. ``skip`` (the output folder, if it is inside ``class_dir``)
+    is no student.
     """
-    if _holds_exercises(class_dir):
-        return [(class_dir.resolve().name, exercise_root(class_dir))]
+    if (class_dir / "exercises").is_dir() or any(ID_PATTERN.match(p.name) and p.is_dir() for p in class_dir.iterdir()):
+        return [(class_dir.resolve().name, class_dir)]
     return [
-        (folder.name, exercise_root(folder))
+        (folder.name, folder)
         for folder in sorted(class_dir.iterdir(), key=lambda p: p.name)
-        if folder.is_dir() and not folder.name.startswith((".", "_"))
+        if folder.is_dir() and not folder.is_symlink() and not folder.name.startswith((".", "_"))
         and (skip is None or folder.resolve() != skip.resolve())
     ]
 
 
 class Progress:
-    """A bar redrawn in place on a terminal; one plain line per finished student otherwise."""
+    """A bar redrawn in place on a terminal (students done, time left); a line per student otherwise."""
 
     def __init__(self, students: int, per_student: int, stream=None):
         self.stream = stream or sys.stdout
         self.tty = hasattr(self.stream, "isatty") and self.stream.isatty() and not os.environ.get("CI")
         self.students, self.total = students, students * per_student
-        self.per_student = per_student
         self.done_exercises = 0
         self.done_students = 0
-        self.counts: dict[str, int] = {}
         self.start = time.monotonic()
 
-    def update(self, task: Task, result: ExerciseResult, student_score: tuple[float, float] | None) -> None:
+    def exercise_done(self) -> None:
         self.done_exercises += 1
-        self.counts[task.name] = self.counts.get(task.name, 0) + 1
-        finished = self.counts[task.name] == len(task.exercises)
-        self.done_students += finished
+        self.draw()
+
+    def student_done(self, name: str, score: float, max_score: float, note: str = "") -> None:
+        self.done_students += 1
         if self.tty:
-            width = 30
-            filled = int(width * self.done_exercises / max(1, self.total))
-            elapsed = time.monotonic() - self.start
-            line = (
-                f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done_students}/{self.students} students"
-                f"  {self.done_exercises}/{self.total} exercises  {elapsed:4.0f} s"
-            )
-            self.stream.write(line)
-            if self.done_exercises == self.total:
+            self.draw()
+            if self.done_students == self.students:
                 self.stream.write("\n")
-            self.stream.flush()
-        elif finished and student_score:
-            score, max_score = student_score
+                self.stream.flush()
+        else:
+            extra = f" ({note})" if note else ""
             print(
-                f"[{self.done_students}/{self.students}] {task.name}: {fmt_points(score)}/{fmt_points(max_score)}",
+                f"[{self.done_students}/{self.students}] {name}: {fmt_points(score)}/{fmt_points(max_score)}{extra}",
                 file=self.stream, flush=True,
             )
+
+    def left(self) -> str:
+        if not self.done_exercises:
+            return "time left: estimating"
+        elapsed = time.monotonic() - self.start
+        seconds = elapsed / self.done_exercises * (self.total - self.done_exercises)
+        return f"about {int(seconds // 60)}:{int(seconds % 60):02d} left"
+
+    def draw(self) -> None:
+        if not self.tty:
+            return
+        width = 30
+        filled = int(width * self.done_exercises / max(1, self.total))
+        self.stream.write(
+            f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done_students}/{self.students} students, "
+            f"{self.left()}   "
+        )
+        self.stream.flush()
 
 
 def graders_changed(root: Path, course_dir: Path) -> list[str]:
@@ -217,108 +327,144 @@ def graders_changed(root: Path, course_dir: Path) -> list[str]:
     They change no score here (the course's own graders grade everyone), but an instructor
     wants to know. A folder holding only exercise folders has none to compare.
     """
-    checkout = root.parent if root.name == "exercises" else root
+    checkout = checkout_of(root)
     if not (checkout / "graders").is_dir():
         return []
-    return changed_files(checkout, expected=read_manifest(course_dir) or {})
-
-
-def write_gradebook(
-    out: Path,
-    exercises: list[Exercise],
-    graded: dict[str, list[ExerciseResult]],
-    changed: dict[str, list[str]] | None = None,
-) -> Path:
-    """``grades.csv`` (student, a column per exercise, total, graders_changed) and ``<student>.json``."""
-    out.mkdir(parents=True, exist_ok=True)
-    changed = changed or {}
-    csv_path = out / "grades.csv"
-    with csv_path.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(["student", *(e.id for e in exercises), "total", "graders_changed"])
-        for student, results in graded.items():
-            scores = [fmt_points(r.score) for r in results]
-            flagged = " ".join(changed.get(student, []))
-            writer.writerow([student, *scores, fmt_points(sum(r.score for r in results)), flagged])
-    for student, results in graded.items():
-        report = json.dumps(report_json(results), indent=2) + "\n"
-        (out / f"{student}.json").write_text(report, encoding="utf-8")
-    return csv_path
+    return changed_files(checkout, expected=course_manifest(course_dir))
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="nox -s batch --",
-        description="Grade every student folder of a class; write grades.csv and one JSON report per student.",
+        description="Grade every student folder of a class; write grades.csv, checks.csv, report.html "
+        "and one JSON report per student.",
     )
-    parser.add_argument("class_dir", metavar="DIR", help="one folder per student (each a clone of this repository)")
+    parser.add_argument("class_dir", metavar="DIR", help="one folder per student (each a clone of the course)")
     parser.add_argument("exercises", nargs="*", metavar="EXERCISE", help="ids or numbers to grade (default: all)")
-    parser.add_argument("--out", default="gradebook", help="where grades.csv and the reports go (default: gradebook/)")
-    parser.add_argument("--jobs", type=int, default=None, help="exercises graded at once (default: CPU cores)")
+    parser.add_argument("--out", default="gradebook", help="where the gradebook goes (default: gradebook/)")
+    parser.add_argument("--jobs", type=int, default=None, help="students graded at once (default: CPUs available)")
+    parser.add_argument("--student", action="append", default=[], metavar="NAME",
+                        help="grade only this student folder (repeatable); the gradebook keeps the others")
+    parser.add_argument("--before", metavar="DATE",
+                        help="grade each git repository at its last commit before DATE (e.g. 2026-12-01T23:59)")
+    parser.add_argument("--roster", metavar="CSV", help="GitHub Classroom's roster export, to name the students")
+    parser.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
+                        help="per student (default: the exercises' time limits added up, plus a minute)")
     return parser
+
+
+def _check_date(text: str) -> str:
+    try:
+        datetime.datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--before {text!r}: give a date like 2026-12-01 or 2026-12-01T23:59") from None
+    return text
+
+
+def _students(args, out: Path) -> list[tuple[str, Path]]:
+    class_dir = Path(args.class_dir)
+    if not class_dir.is_dir():
+        raise UsageError(f"{class_dir} is not a folder")
+    students = find_students(class_dir, skip=out)
+    if args.student:
+        known = {name for name, _ in students}
+        unknown = [name for name in args.student if name not in known]
+        if unknown:
+            raise UsageError(f"no student folder named {', '.join(unknown)} in {class_dir}")
+        students = [(name, folder) for name, folder in students if name in args.student]
+    if not students:
+        raise UsageError(f"{class_dir} holds no student folder")
+    return students
 
 
 def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    class_dir = Path(args.class_dir)
+    out = Path(args.out)
     try:
         chosen = select(load_course(course_dir), args.exercises)
-        if not class_dir.is_dir():
-            raise UsageError(f"{class_dir} is not a folder")
-        students = find_students(class_dir, skip=Path(args.out))
-        if not students:
-            raise UsageError(f"{class_dir} holds no student folder")
-    except UsageError as exc:
+        students = _students(args, out)
+        before = _check_date(args.before) if args.before else None
+        roster = read_roster(Path(args.roster)) if args.roster else None
+    except (UsageError, OSError) as exc:
         parser.print_usage(sys.stderr)
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
 
-    tasks = [Task(name, root, chosen) for name, root in students]
-    jobs = max(1, args.jobs or os.cpu_count() or 1)
+    book = load(out, load_course(course_dir))
+    if roster is not None:
+        name_students(book, roster, [name for name, _ in students])
+    tasks = [Task(name, folder, chosen, private=True, before=before, time_limit=args.time_limit) for name, folder in students]
+    jobs = min(len(tasks), max(1, args.jobs or available_cpus()))
     print(
         f"Grading {len(tasks)} student{'s' * (len(tasks) != 1)} x {len(chosen)} exercise{'s' * (len(chosen) != 1)},"
-        f" {jobs} at a time",
+        f" {jobs} at a time" + (f", each at its last commit before {before}" if before else ""),
         flush=True,
     )
-    for task in tasks:
-        if not any((task.root / e.id).is_dir() for e in chosen):
-            print(f"warning: {task.name} has none of the exercise folders; every exercise counts 0", flush=True)
-
     progress = Progress(len(tasks), len(chosen))
-    scores: dict[str, list[ExerciseResult]] = {t.name: [] for t in tasks}
 
-    def on_result(task: Task, result: ExerciseResult) -> None:
-        scores[task.name].append(result)
-        done = scores[task.name]
-        total = (sum(r.score for r in done), sum(r.max_score for r in done))
-        progress.update(task, result, total if len(done) == len(task.exercises) else None)
+    def on_finished(task: Task, results: list[ExerciseResult]) -> None:
+        row = book.row(task.name)
+        row.results.update((r.id, r) for r in results)
+        row.commit, row.committed = task.info.get("commit", ""), task.info.get("committed", "")
+        row.changed = task.info.get("graders_changed", [])
+        stopped = next((r.error for r in results if r.error and r.error.startswith("Stopped:")), "")
+        unknown = "not in the roster" if book.with_identity and not row.identity else ""
+        row.note = "; ".join(p for p in (task.info.get("note", ""), stopped, unknown) if p)
+        book.write([task.name])  # after every student: a crash later loses nothing graded
+        progress.student_done(task.name, sum(r.score for r in results), sum(r.max_score for r in results), row.note)
 
     start = time.monotonic()
     try:
-        graded = grade_roots(tasks, jobs, on_result, hide=[class_dir, Path(args.out)])
+        graded = grade_roots(tasks, jobs, lambda task, result: progress.exercise_done(), on_finished, plans(chosen),
+                             hide=[Path(args.class_dir), out])
     except KeyboardInterrupt:
-        print("\nStopped: no gradebook written.", file=sys.stderr)
+        print(f"\nStopped: {out} holds the {progress.done_students} students graded so far.", file=sys.stderr)
         return EXIT_INTERRUPTED
-    seconds = time.monotonic() - start
-    changed = {task.name: graders_changed(task.root, course_dir) for task in tasks}
-    csv_path = write_gradebook(Path(args.out), chosen, graded, changed)
-    for student, files in changed.items():
+    book.write([])
+    summary(book, graded, time.monotonic() - start, out)
+    return EXIT_OK
+
+
+def name_students(book: Gradebook, roster: list[dict[str, str]], folders: list[str]) -> None:
+    """Give each row the roster's identity; add a row for each roster student without a folder."""
+    book.with_identity = True
+    for name in [n for n, row in book.rows.items() if not row.results and row.note == NO_REPOSITORY]:
+        del book.rows[name]  # from an earlier run: the roster decides again
+    matched = set()
+    for name in set(book.rows) | set(folders):
+        entry = match_roster(name, roster)
+        row = book.row(name)
+        if entry:
+            row.identity = entry
+            matched.add(id(entry))
+        elif not row.note:
+            row.note = "not in the roster"
+    for entry in roster:
+        if id(entry) not in matched:
+            row = book.row(entry.get("github_username") or entry.get("identifier") or "?")
+            row.identity, row.note = entry, NO_REPOSITORY
+
+
+def summary(book: Gradebook, graded: dict[str, list[ExerciseResult]], seconds: float, out: Path) -> None:
+    for student, results in graded.items():
+        files = book.rows[student].changed
         if files:
             print(f"warning: {student} changed grading files ({' '.join(files)}); the course's own graded them")
-
-    trouble = [
-        f"  {student} {r.id}: {r.error}"
-        for student, results in graded.items()
-        for r in results
-        if r.status == "error"
-    ]
+    trouble = [f"  {s} {r.id}: {r.error}" for s, results in graded.items() for r in results if r.status == "error"]
     if trouble:
         print("Could not be graded (these count 0):", *trouble, sep="\n")
-    rate = len(tasks) / seconds * 60 if seconds else 0.0
-    print(f"Graded {len(tasks)} students in {seconds:.1f} s ({rate:.1f} students per minute).")
-    print(f"Gradebook: {csv_path}; one report per student: {Path(args.out) / '<student>.json'}")
-    return EXIT_OK
+    totals = [sum(r.score for r in results) for results in graded.values()]
+    possible = max((sum(r.max_score for r in results) for results in graded.values()), default=0.0)
+    full = sum(1 for results in graded.values() if all(r.full_marks for r in results))
+    rate = len(graded) / seconds * 60 if seconds else 0.0
+    print(f"Graded {len(graded)} student{'s' * (len(graded) != 1)} in {seconds:.1f} s ({rate:.1f} students per minute).")
+    if totals:
+        print(
+            f"Average {sum(totals) / len(totals):.1f} of {fmt_points(possible)} points; "
+            f"lowest {fmt_points(min(totals))}, highest {fmt_points(max(totals))}; {full} with full marks."
+        )
+    print(f"Gradebook: {out / 'grades.csv'}, {out / 'checks.csv'}, {out / 'report.html'}; one report per student: {out / '<student>.json'}")
 
 
 if __name__ == "__main__":

@@ -4,9 +4,11 @@ The zip holds ``setup.sh`` and ``run_autograder`` at its top, the engine, the gr
 ``exercise.yaml`` and the pinned requirements. Gradescope unpacks it into
 ``/autograder/source``, runs ``setup.sh`` once per image (a virtualenv with the pinned
 requirements in ``/autograder/venv``), then ``run_autograder`` for each submission: that calls
-``python -m grading.gradescope``, which grades ``/autograder/submission`` (a clone of the course,
-or a folder holding the exercise folders) with the bundle's own graders, never the
-submission's copies, and writes ``/autograder/results/results.json``.
+``python -m grading.gradescope``, which finds the exercise folders wherever the submission has
+them (a clone of the course, ``flask-exercises-main/`` from GitHub's *Download ZIP*, just the
+exercise folders), grades a private copy of them with the bundle's own graders, never the
+submission's copies, as many at once as the container has CPUs (often half of one), and writes
+``/autograder/results/results.json`` in one step.
 
 ``AUTOGRADER_ROOT`` (default ``/autograder``) moves the whole layout, so tests can run it.
 """
@@ -17,13 +19,16 @@ import argparse
 import json
 import os
 import sys
+import tempfile
 import time
 import zipfile
 from pathlib import Path
 
 from grading.course import COURSE_DIR, load_course
+from grading.cpus import available_cpus
 from grading.integrity import MANIFEST, warning, watched_files
 from grading.report import ExerciseResult, fmt_points
+from grading.submissions import find_exercise_root, private_copy, write_atomic
 
 BUNDLE = Path("dist") / "gradescope-autograder.zip"
 
@@ -32,7 +37,8 @@ SETUP_SH = """\
 # Gradescope runs this once, when it builds the autograder's image.
 set -euo pipefail
 ROOT="${AUTOGRADER_ROOT:-/autograder}"
-if ! python3 -m venv --help >/dev/null 2>&1; then
+# `venv --help` works without ensurepip, but creating a venv with pip needs it
+if ! python3 -m ensurepip --version >/dev/null 2>&1; then
     apt-get update && apt-get install -y python3 python3-venv
 fi
 python3 -m venv "$ROOT/venv"
@@ -112,18 +118,30 @@ def results_json(results: list[ExerciseResult], seconds: float, note: str | None
     }
 
 
+def explain_missing(result: ExerciseResult) -> ExerciseResult:
+    """An exercise not in the submission: say so on each check, without hints about code not there."""
+    if result.status == "missing":
+        why = f"{result.id} is not in your submission: upload the exercise folders or your whole repository."
+        for check in result.checks:
+            check.message, check.hint = why, None
+        result.error = why
+    return result
+
+
 def run(autograder_root: Path, course_dir: Path = COURSE_DIR) -> dict:
-    from grading.batch import exercise_root, graders_changed
+    from grading.batch import graders_changed
     from grading.worker import grade
 
     start = time.monotonic()
-    root = exercise_root(autograder_root / "submission")
-    results = grade(load_course(course_dir), root)
-    note = warning(graders_changed(root, course_dir))  # a whole clone: were its graders edited?
+    exercises = load_course(course_dir)
+    submission = autograder_root / "submission"
+    found = find_exercise_root(submission, [e.id for e in exercises])
+    with tempfile.TemporaryDirectory(prefix="submission-") as tmp:
+        root = private_copy(found, [e.id for e in exercises], Path(tmp), home=submission)
+        results = [explain_missing(r) for r in grade(exercises, root, jobs=available_cpus())]
+    note = warning(graders_changed(found, course_dir))  # a whole clone: were its graders edited?
     report = results_json(results, time.monotonic() - start, note)
-    out = autograder_root / "results" / "results.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    write_atomic(autograder_root / "results" / "results.json", json.dumps(report, indent=2) + "\n")
     print(report["output"])
     return report
 

@@ -1,36 +1,93 @@
 """Are the graders the course's own? Compare them with the committed manifest of hashes.
 
 ``graders/MANIFEST.sha256`` lists, in ``sha256sum`` format, every file that decides a score: the
-graders (and their data), the engine, the noxfile and the pinned requirements. ``nox -s
-classroom`` writes it; every report checks it, so a grader edited (or a ``conftest.py`` added) in
-a student's copy is flagged where the instructor sees the grade. ``sha256sum -c
+graders (and their data), the engine, ``.github/``, the noxfile and every Python file at the top
+(a ``yaml.py`` there would shadow PyYAML), and the pinned requirements. ``nox -s classroom``
+writes it; every report checks it, so a grader edited (or a ``conftest.py`` added) in a
+student's copy is flagged where the instructor sees the grade. ``sha256sum -c
 graders/MANIFEST.sha256`` checks a checkout by hand.
+
+A student's copy may hold anything where a grader should be: a link (to ``/proc/self/mem``), a
+device, a pipe, a file of many gigabytes. Such a file is flagged as changed without being read,
+and no link is ever followed.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from pathlib import Path
 
 MANIFEST = Path("graders") / "MANIFEST.sha256"
-WATCHED_FOLDERS = ("graders", "grading")
-WATCHED_FILES = ("noxfile.py", "requirements/grading.txt")
+WATCHED_FOLDERS = ("graders", "grading", ".github")
+WATCHED_FILES = ("noxfile.py", "requirements/grading.txt")  # and every *.py at the top
 SKIPPED = {"__pycache__", ".pytest_cache", ".hypothesis"}
+MAX_BYTES = 10 * 1024 * 1024  # no grading file is this big: a bigger one is changed, unread
+
+
+def _entries(folder: Path):
+    """Every file of ``folder`` and below, links and odd files included, without following links."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name in SKIPPED:
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            yield from _entries(Path(entry.path))
+        elif not entry.name.endswith(".pyc"):
+            yield Path(entry.path)
 
 
 def watched_files(course_dir: Path) -> list[str]:
     """The files that decide a score, as paths relative to ``course_dir``, sorted."""
-    found = [name for name in WATCHED_FILES if (course_dir / name).is_file()]
+    found = [name for name in WATCHED_FILES if os.path.lexists(course_dir / name)]
+    found += [p.name for p in _entries_here(course_dir) if p.suffix == ".py"]
     for folder in WATCHED_FOLDERS:
-        for path in (course_dir / folder).rglob("*"):
-            rel = path.relative_to(course_dir)
-            if path.is_file() and not SKIPPED.intersection(rel.parts) and path.suffix != ".pyc":
-                found.append(rel.as_posix())
+        if (course_dir / folder).is_dir() and not (course_dir / folder).is_symlink():
+            found += [p.relative_to(course_dir).as_posix() for p in _entries(course_dir / folder)]
+        elif os.path.lexists(course_dir / folder):
+            found.append(folder)  # a link or a file where a folder belongs
     return sorted(set(found) - {MANIFEST.as_posix()})
 
 
+def _entries_here(folder: Path) -> list[Path]:
+    try:
+        return [Path(e.path) for e in os.scandir(folder) if not e.is_dir(follow_symlinks=False)]
+    except OSError:
+        return []
+
+
+def _read(path: Path) -> bytes | str:
+    """The bytes of a regular file; for a link, a device, a pipe or a huge file, a word saying what it is.
+
+    Never follows a link and never blocks or reads without end: a student's copy may hold a link
+    to ``/proc/self/mem`` or ``/dev/zero`` where a grader should be.
+    """
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return "unreadable"
+    if stat.S_ISLNK(info.st_mode):
+        return "symlink"
+    if not stat.S_ISREG(info.st_mode):
+        return "not-a-file"
+    if info.st_size > MAX_BYTES:
+        return "too-large"
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        with os.fdopen(os.open(path, flags), "rb") as f:
+            data = f.read(MAX_BYTES + 1)
+    except OSError:
+        return "unreadable"
+    return "too-large" if len(data) > MAX_BYTES else data
+
+
 def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    data = _read(path)
+    return data if isinstance(data, str) else hashlib.sha256(data).hexdigest()
 
 
 def render_manifest(course_dir: Path) -> str:
@@ -45,10 +102,10 @@ def write_manifest(course_dir: Path) -> Path:
 
 def read_manifest(course_dir: Path) -> dict[str, str] | None:
     """``{path: sha256}`` from the manifest, or ``None`` when there is none."""
-    try:
-        text = (course_dir / MANIFEST).read_text(encoding="utf-8")
-    except OSError:
+    data = _read(course_dir / MANIFEST)
+    if isinstance(data, str):
         return None
+    text = data.decode("utf-8", errors="replace")
     entries = {}
     for line in text.splitlines():
         digest, _, rel = line.partition("  ")
@@ -57,7 +114,20 @@ def read_manifest(course_dir: Path) -> dict[str, str] | None:
     return entries
 
 
-def changed_files(course_dir: Path, expected: dict[str, str] | None = None) -> list[str]:
+def course_manifest(course_dir: Path) -> dict[str, set[str]]:
+    """What a student's checkout may hold: the course's manifest, and the files that the students'
+    template (``nox -s template``) writes differently, such as its ``noxfile.py``."""
+    from grading.template import student_noxfile
+
+    accepted = {rel: {digest} for rel, digest in (read_manifest(course_dir) or {}).items()}
+    noxfile = course_dir / "noxfile.py"
+    if noxfile.is_file():
+        text = student_noxfile(noxfile.read_text(encoding="utf-8"))
+        accepted.setdefault("noxfile.py", set()).add(hashlib.sha256(text.encode("utf-8")).hexdigest())
+    return accepted
+
+
+def changed_files(course_dir: Path, expected: dict[str, str | set[str]] | None = None) -> list[str]:
     """Grading files of ``course_dir`` that differ from a manifest: edited, added or removed.
 
     The manifest is ``course_dir``'s own unless ``expected`` is given: batch grading and
@@ -70,10 +140,14 @@ def changed_files(course_dir: Path, expected: dict[str, str] | None = None) -> l
     if expected is None:
         return [MANIFEST.as_posix()]
     present = set(watched_files(course_dir))
-    changed = [rel for rel in sorted(present) if expected.get(rel) != _digest(course_dir / rel)]
+    changed = [rel for rel in sorted(present) if not _matches(expected.get(rel), _digest(course_dir / rel))]
     if own:
         changed += [rel for rel in sorted(set(expected) - present)]
     return sorted(changed)
+
+
+def _matches(expected: str | set[str] | None, digest: str) -> bool:
+    return digest in expected if isinstance(expected, set) else digest == expected
 
 
 def warning(changed: list[str]) -> str | None:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grading.batch import Task, grade_roots
+from grading.cpus import available_cpus
 from grading.course import COURSE_DIR, Exercise, UsageError, load_course, module_name_for, select
 from grading.report import ExerciseResult, Painter, fmt_points, use_colour
 
@@ -200,7 +201,7 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
         parser.print_usage(sys.stderr)
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    jobs = max(1, args.jobs or os.cpu_count() or 1)
+    jobs = max(1, args.jobs or available_cpus())
     with tempfile.TemporaryDirectory(prefix="verify-") as tmp:
         tasks = folder_tasks(course_dir, chosen, Path(tmp))
         print(f"Grading {len(tasks)} folders of {len(chosen)} exercise(s), {jobs} at a time", flush=True)

@@ -138,11 +138,11 @@ def grade(
     root = Path(root).resolve()
     jobs = max(1, jobs or os.cpu_count() or 1)
     preload(exercises)
-    own_zygote = sandboxes._current is None
-    if own_zygote and exercises:
+    pending = [_Job(e, root, missing=not (root / e.id).is_dir() or (root / e.id).is_symlink()) for e in exercises]
+    own_zygote = sandboxes._current is None and any(not job.missing for job in pending)
+    if own_zygote:
         sandboxes.start(exercises[0].course_dir, requirement_modules(exercises), hide=[str(root)])
     tmp = tempfile.mkdtemp(prefix="grading-")
-    pending = [_Job(e, root, missing=not (root / e.id).is_dir() or (root / e.id).is_symlink()) for e in exercises]
     running: list[_Job] = []
     finished: dict[str, ExerciseResult] = {}
     try:

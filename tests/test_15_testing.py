@@ -115,6 +115,47 @@ def test_suite_testing_how_app_py_is_written_fails_on_the_rewrite(grade):
     assert "test_view_names failed" in message
 
 
+def public_variant_sources() -> list[str]:
+    """Every broken app a student can build from the public graders/data/15-testing/."""
+    variants = yaml.safe_load((DATA / "variants.yaml").read_text(encoding="utf-8"))
+    sources = []
+    for variant in variants.values():
+        source = GIVEN
+        for old, new in variant["edits"]:
+            source = source.replace(old, new, 1)
+        sources.append(source)
+    return sources
+
+
+def test_suite_that_recognizes_the_public_variants_by_their_source_scores_zero(grade, tmp_path):
+    """It catches every public broken app without testing anything; the held-back ones (private/,
+    not in the students' template) are broken in code it has never seen, so it catches none."""
+    known = public_variant_sources()
+    assert len(set(known)) == len(VARIANTS)
+    result = grade_suite(grade, tmp_path, {"tests/test_app.py": (
+        "import pathlib\n\nimport app\n\n"
+        f"KNOWN_BROKEN = {known!r}\n\n\n"
+        "def test_not_a_known_broken_app():\n"
+        "    assert pathlib.Path(app.__file__).read_text(encoding='utf-8') not in KNOWN_BROKEN\n"
+    )})
+    assert result.score == 0, result.explain()
+    assert result.lost == ALL_CHECKS
+    for name in ALL_CHECKS:
+        assert result.check(name).message.startswith("All 1 tests passed on an app where"), name
+
+
+def test_every_check_has_a_held_back_variant_of_the_rewrite():
+    held_back = yaml.safe_load((DATA / "private" / "variants.yaml").read_text(encoding="utf-8"))
+    assert set(held_back) == VARIANTS
+    rewrite = (DATA / "private" / "rewrite.py").read_text(encoding="utf-8")
+    for name, variant in held_back.items():
+        source = rewrite
+        for old, new in variant["edits"]:
+            assert old in source, (name, old)
+            source = source.replace(old, new, 1)
+        compile(source, f"{name}.py", "exec")
+
+
 def test_suite_that_cannot_be_imported_scores_zero(grade, tmp_path):
     result = grade_suite(grade, tmp_path, {"tests/test_app.py": "from app import make_app\n\ndef test_x():\n    assert make_app\n"})
     assert result.score == 0

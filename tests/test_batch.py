@@ -1,17 +1,28 @@
 """Batch grading of a class, for real: `python -m grading.batch` in a subprocess.
 
-A class of three: one hands in the reference solutions, one the starters, one hostile code
-(sys.exit at import in 01-hello, an endless loop in a view of 02-routing). The gradebook must
-give the first two exactly what the engine gives those folders on their own.
+A class of four, with a roster that also names a student who has no folder:
+
+- ada: a git clone holding the reference solutions, committed before the deadline.
+- bob: a git clone whose starters were committed before the deadline and the solutions after.
+- eve: hostile code (sys.exit at import in 01-hello, an endless loop in a view of 02-routing),
+  the exercise folders at the top of her folder, graders rewritten to give free points.
+- carol: GitHub's *Download ZIP* layout (``flask-exercises-main/exercises/``), 01-hello solved,
+  02-routing a link to ada's folder (not her work: it counts as missing).
+
+The class is graded with ``--before`` and ``--roster``, then bob alone again without a deadline.
+The gradebook must give every student exactly what the engine gives their folders on their own.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -20,110 +31,251 @@ from grading.course import COURSE_DIR
 from grading.worker import grade as run_grading
 
 IDS = ["01-hello", "02-routing"]
+DEADLINE = "2026-02-01T00:00:00"
+ROSTER = """identifier,github_username,github_id,name
+ada@example.edu,ada,1,Ada Lovelace
+bob@example.edu,bob,2,Bob Builder
+dan@example.edu,dan,4,Dan Absent
+"""
 
 
-@pytest.fixture(scope="module")
-def gradebook(tmp_path_factory):
-    """Grade the class of three once; return (process, output folder, class folder)."""
-    class_dir = tmp_path_factory.mktemp("class")
-    for student, source in (("ada", "solutions"), ("bob", "exercises"), ("eve", "solutions")):
-        # ada and bob are clones of the repository; eve holds the exercise folders directly
-        home = class_dir / student / "exercises" if student != "eve" else class_dir / student
-        for ex in IDS:
-            shutil.copytree(COURSE_DIR / source / ex, home / ex)
-        shutil.copytree(COURSE_DIR / "graders", class_dir / student / "graders")  # her own graders: ignored
-    eve = class_dir / "eve"
+def git(folder, *args, date=None):
+    env = {**os.environ, "GIT_AUTHOR_NAME": "s", "GIT_AUTHOR_EMAIL": "s@example.edu",
+           "GIT_COMMITTER_NAME": "s", "GIT_COMMITTER_EMAIL": "s@example.edu"}
+    if date:
+        env.update(GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
+    return subprocess.run(["git", *args], cwd=folder, env=env, check=True, capture_output=True, text=True).stdout
+
+
+def commit(folder, message, date):
+    git(folder, "add", "-A")
+    git(folder, "commit", "-q", "-m", message, date=date)
+    return git(folder, "rev-parse", "HEAD").strip()
+
+
+def copy_exercises(source, home):
+    for ex in IDS:
+        shutil.copytree(COURSE_DIR / source / ex, home / ex, dirs_exist_ok=True)
+
+
+def make_eve(eve):
+    copy_exercises("solutions", eve)
+    shutil.copytree(COURSE_DIR / "graders", eve / "graders", ignore=shutil.ignore_patterns("__pycache__"))
     hello = eve / "01-hello" / "app.py"
     hello.write_text("import sys\nsys.exit(3)\n" + hello.read_text(encoding="utf-8"), encoding="utf-8")
     routing = eve / "02-routing" / "app.py"
     text = routing.read_text(encoding="utf-8")
-    view = text.index("def ", text.index("@app.route"))
-    body = text.index("\n", view) + 1
+    body = text.index("\n", text.index("def ", text.index("@app.route"))) + 1
     routing.write_text(text[:body] + "    while True:\n        pass\n" + text[body:], encoding="utf-8")
-    # a grader in eve's checkout that gives everything full marks must change nothing
-    for grader in (eve / "graders").glob("test_*.py"):
+    for grader in (eve / "graders").glob("test_*.py"):  # free points for everything: must change nothing
         grader.write_text("def test_free_points():\n    pass\n", encoding="utf-8")
 
-    out = tmp_path_factory.mktemp("gradebook")
-    proc = subprocess.run(
-        [sys.executable, "-m", "grading.batch", str(class_dir), "01", "02", "--out", str(out), "--jobs", "2"],
-        cwd=COURSE_DIR, capture_output=True, text=True, timeout=300,
+
+def batch(class_dir, out, *args, timeout=300):
+    return subprocess.run(
+        [sys.executable, "-m", "grading.batch", str(class_dir), *IDS, "--out", str(out), "--jobs", "2", *args],
+        cwd=COURSE_DIR, capture_output=True, text=True, timeout=timeout,
     )
-    assert proc.returncode == 0, proc.stderr
-    return proc, out, class_dir
+
+
+def rows(out):
+    with (out / "grades.csv").open(newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def by_student(out):
+    return {r["student"]: r for r in rows(out)}
 
 
 @pytest.fixture(scope="module")
-def alone(tmp_path_factory):
-    """The engine's own scores for the solutions and the starters, graded on their own."""
+def graded(tmp_path_factory):
+    """The class graded with --before and --roster, then bob again alone: both gradebooks."""
+    class_dir = tmp_path_factory.mktemp("class")
+    ada, bob = class_dir / "ada", class_dir / "bob"
+    copy_exercises("solutions", ada / "exercises")
+    git(ada, "init", "-q")
+    ada_commit = commit(ada, "solved", "2026-01-10T12:00:00+00:00")
+    copy_exercises("exercises", bob / "exercises")
+    git(bob, "init", "-q")
+    bob_early = commit(bob, "start", "2026-01-05T12:00:00+00:00")
+    copy_exercises("solutions", bob / "exercises")
+    bob_late = commit(bob, "solved late", "2026-03-01T12:00:00+00:00")
+    make_eve(class_dir / "eve")
+    carol = class_dir / "carol" / "flask-exercises-main" / "exercises"
+    shutil.copytree(COURSE_DIR / "solutions" / "01-hello", carol / "01-hello")
+    (carol / "02-routing").symlink_to(ada / "exercises" / "02-routing", target_is_directory=True)
+    roster = class_dir.parent / "roster.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+
+    out = tmp_path_factory.mktemp("gradebook")
+    first = batch(class_dir, out, "--before", DEADLINE, "--roster", str(roster))
+    assert first.returncode == 0, first.stderr
+    before = {name: (out / name).read_text(encoding="utf-8") for name in ("grades.csv", "ada.json", "eve.json")}
+    first_rows = by_student(out)
+    again = batch(class_dir, out, "--student", "bob")
+    assert again.returncode == 0, again.stderr
+    return {
+        "first": first, "again": again, "out": out, "before": before, "first_rows": first_rows,
+        "class": class_dir, "commits": {"ada": ada_commit, "bob_early": bob_early, "bob_late": bob_late},
+    }
+
+
+@pytest.fixture(scope="module")
+def alone():
+    """The engine's own scores and reports for the solutions and the starters, graded on their own."""
     exercises = [EXERCISES[i] for i in IDS]
     return {
-        folder: {r.id: r.score for r in run_grading(exercises, COURSE_DIR / folder, jobs=2)}
+        folder: {r.id: r for r in run_grading(exercises, COURSE_DIR / folder, jobs=2)}
         for folder in ("solutions", "exercises")
     }
 
 
-def _rows(out):
-    with (out / "grades.csv").open(newline="", encoding="utf-8") as f:
-        return list(csv.reader(f))
+def scores(row):
+    return [float(row[i]) for i in IDS] + [float(row["total"])]
 
 
-def test_csv_has_a_column_per_exercise_and_a_row_per_student(gradebook):
-    _, out, _ = gradebook
-    rows = _rows(out)
-    assert rows[0] == ["student", *IDS, "total", "graders_changed"]
-    assert [r[0] for r in rows[1:]] == ["ada", "bob", "eve"]
+def expected(alone, folder):
+    points = [alone[folder][i].score for i in IDS]
+    return [*points, sum(points)]
 
 
-def test_student_who_edited_graders_is_flagged_in_the_gradebook(gradebook):
-    """Eve rewrote her graders: they graded nothing, but the instructor sees which."""
-    proc, out, _ = gradebook
-    flagged = {row[0]: row[-1].split() for row in _rows(out)[1:]}
-    assert flagged["ada"] == flagged["bob"] == []
-    assert "graders/test_01_hello.py" in flagged["eve"] and "graders/test_02_routing.py" in flagged["eve"]
-    assert "warning: eve changed grading files" in proc.stdout
+def test_csv_has_identity_exercises_total_and_what_was_graded(graded):
+    with (graded["out"] / "grades.csv").open(newline="", encoding="utf-8") as f:
+        header = next(csv.reader(f))
+    assert header == [
+        "student", "identifier", "github_username", "name", *IDS, "total",
+        "commit", "committed", "graders_changed", "note",
+    ]
+    assert [r["student"] for r in rows(graded["out"])] == ["Points Possible", "ada", "bob", "carol", "dan", "eve"]
 
 
-def test_hostile_student_does_not_change_the_others_scores(gradebook, alone):
-    _, out, _ = gradebook
-    table = {row[0]: row[1:-1] for row in _rows(out)[1:]}
-    for student, folder in (("ada", "solutions"), ("bob", "exercises")):
-        expected = [alone[folder][i] for i in IDS]
-        assert [float(x) for x in table[student]] == [*expected, sum(expected)], student
-    assert alone["exercises"]["01-hello"] < alone["solutions"]["01-hello"]  # the two rows differ
+def test_points_possible_row_is_what_each_exercise_is_worth(graded, alone):
+    possible = rows(graded["out"])[0]
+    assert possible["student"] == "Points Possible"
+    assert scores(possible) == [alone["solutions"][i].max_score for i in IDS] + [
+        sum(alone["solutions"][i].max_score for i in IDS)
+    ]
 
 
-def test_hostile_student_loses_exactly_what_their_code_breaks(gradebook, alone):
-    _, out, _ = gradebook
-    report = json.loads((out / "eve.json").read_text(encoding="utf-8"))
+def test_roster_names_students_and_lists_who_has_no_folder(graded):
+    table = by_student(graded["out"])
+    assert (table["ada"]["identifier"], table["ada"]["name"]) == ("ada@example.edu", "Ada Lovelace")
+    assert table["bob"]["github_username"] == "bob"
+    assert table["dan"]["note"] == "no repository found" and table["dan"]["total"] == ""
+    assert "not in the roster" in table["eve"]["note"] and "not in the roster" in table["carol"]["note"]
+
+
+def test_before_grades_the_last_commit_before_the_deadline_and_says_which(graded, alone):
+    first, commits = graded["first_rows"], graded["commits"]
+    assert scores(first["bob"]) == expected(alone, "exercises")  # the starters, not the later solutions
+    assert first["bob"]["commit"] == commits["bob_early"]
+    assert first["bob"]["committed"].startswith("2026-01-05T12:00:00")
+    assert first["ada"]["commit"] == commits["ada"] and scores(first["ada"]) == expected(alone, "solutions")
+    assert "not a git repository" in first["eve"]["note"]
+
+
+def test_students_repositories_are_only_read(graded):
+    bob = graded["class"] / "bob"
+    assert git(bob, "rev-parse", "HEAD").strip() == graded["commits"]["bob_late"]
+    assert git(bob, "status", "--porcelain") == ""
+    assert git(bob, "worktree", "list").count("\n") == 1
+
+
+def test_regrading_one_student_updates_their_row_and_keeps_everyone_elses(graded, alone):
+    out = graded["out"]
+    table, first = by_student(out), graded["first_rows"]
+    assert scores(table["bob"]) == expected(alone, "solutions")  # HEAD this time, no deadline
+    assert table["bob"]["commit"] == ""
+    for student in ("ada", "carol", "dan", "eve"):
+        assert table[student] == first[student], student
+    for name in ("ada.json", "eve.json"):
+        assert (out / name).read_text(encoding="utf-8") == graded["before"][name]
+    assert graded["again"].stdout.startswith("Grading 1 student x 2 exercises")
+
+
+def test_hostile_student_does_not_change_the_others_scores(graded, alone):
+    first = graded["first_rows"]
+    assert scores(first["ada"]) == expected(alone, "solutions")
+    assert alone["exercises"]["01-hello"].score < alone["solutions"]["01-hello"].score  # the rows differ
+
+
+def test_hostile_student_loses_exactly_what_their_code_breaks(graded, alone):
+    report = json.loads(graded["before"]["eve.json"])
     hello, routing = report["exercises"]
     assert hello["score"] == 0 and hello["status"] == "error"
     assert "sys.exit" in hello["error"]
     timed_out = [c for c in routing["checks"] if c["status"] == "timeout"]
     assert len(timed_out) == 1, routing["checks"]
-    assert routing["score"] == alone["solutions"]["02-routing"] - timed_out[0]["max_points"]
+    assert routing["score"] == alone["solutions"]["02-routing"].score - timed_out[0]["max_points"]
 
 
-def test_reports_have_the_shape_of_grade_json(gradebook, tmp_path):
-    _, out, _ = gradebook
+def test_student_who_edited_graders_is_flagged_in_the_gradebook(graded):
+    table = graded["first_rows"]
+    assert table["ada"]["graders_changed"] == table["bob"]["graders_changed"] == ""
+    flagged = table["eve"]["graders_changed"].split()
+    assert "graders/test_01_hello.py" in flagged and "graders/test_02_routing.py" in flagged
+    assert "warning: eve changed grading files" in graded["first"].stdout
+
+
+def test_exercises_one_folder_down_are_found_and_a_linked_folder_is_missing(graded, alone):
+    report = json.loads((graded["out"] / "carol.json").read_text(encoding="utf-8"))
+    hello, routing = report["exercises"]
+    assert hello["score"] == alone["solutions"]["01-hello"].score == hello["max_score"]
+    assert routing["status"] == "missing" and routing["score"] == 0
+
+
+def test_reports_have_the_shape_of_grade_json(graded, tmp_path):
     cli_report = tmp_path / "report.json"
     subprocess.run(
         [sys.executable, "-m", "grading", "--no-cache", "--root", "solutions", "--json", str(cli_report), *IDS],
         cwd=COURSE_DIR, capture_output=True, timeout=120, check=True,
     )
-    expected = json.loads(cli_report.read_text(encoding="utf-8"))
-    ada = json.loads((out / "ada.json").read_text(encoding="utf-8"))
-    assert ada == expected
-    assert sorted(p.name for p in out.iterdir()) == ["ada.json", "bob.json", "eve.json", "grades.csv"]
+    assert json.loads(graded["before"]["ada.json"]) == json.loads(cli_report.read_text(encoding="utf-8"))
+    names = sorted(p.name for p in graded["out"].iterdir())
+    assert names == ["ada.json", "bob.json", "carol.json", "checks.csv", "eve.json", "grades.csv", "report.html"]
 
 
-def test_plain_progress_lines_and_summary_without_a_terminal(gradebook):
-    proc, _, _ = gradebook
-    lines = proc.stdout.splitlines()
-    assert lines[0] == "Grading 3 students x 2 exercises, 2 at a time"
-    assert sorted(line.split("]")[0] for line in lines if line.startswith("[")) == ["[1/3", "[2/3", "[3/3"]
-    assert "  eve 01-hello: " in proc.stdout  # the exercise that could not be graded is named
-    assert "Graded 3 students in " in proc.stdout
+def test_checks_csv_counts_who_passed_each_check(graded):
+    out = graded["out"]
+    reports = [json.loads((out / f"{s}.json").read_text(encoding="utf-8")) for s in ("ada", "bob", "carol", "eve")]
+    with (out / "checks.csv").open(newline="", encoding="utf-8") as f:
+        table = list(csv.DictReader(f))
+    planned = [(e["id"], c["name"]) for e in reports[0]["exercises"] for c in e["checks"]]
+    assert [(r["exercise"], r["check"]) for r in table] == planned
+    for row in table:
+        checks = [c for r in reports for e in r["exercises"] if e["id"] == row["exercise"] for c in e["checks"]
+                  if c["name"] == row["check"]]
+        passed = sum(c["status"] == "passed" for c in checks)
+        assert (int(row["passed"]), int(row["students"])) == (passed, 4)
+        assert float(row["share"]) == pytest.approx(passed / 4, abs=0.01)
+        assert float(row["points"]) == checks[0]["max_points"]
+    assert {r["share"] for r in table} != {"1.00"}  # the class did not get everything
+
+
+def test_report_html_is_one_page_with_charts_and_links(graded):
+    page = (graded["out"] / "report.html").read_text(encoding="utf-8")
+    assert page.count("<svg") == 3  # totals, average per exercise, pass rate per check
+    assert page.count("<rect") >= 10 + len(IDS)
+    for student in ("ada", "bob", "carol", "eve"):
+        assert f'<a href="{student}.json">' in page
+    assert "Ada Lovelace" in page
+    assert "<script" not in page and "src=" not in page and 'href="http' not in page
+
+
+def test_plain_progress_lines_and_summary_without_a_terminal(graded):
+    out = graded["first"].stdout
+    lines = out.splitlines()
+    assert lines[0] == f"Grading 4 students x 2 exercises, 2 at a time, each at its last commit before {DEADLINE}"
+    assert sorted(line.split("]")[0] for line in lines if line.startswith("[")) == ["[1/4", "[2/4", "[3/4", "[4/4"]
+    assert "  eve 01-hello: " in out  # the exercise that could not be graded is named
+    assert "Graded 4 students in " in out and "Average " in out
+
+
+def test_student_not_in_the_class_and_bad_date_are_usage_errors(graded, tmp_path):
+    for args in (["--student", "zed"], ["--before", "next tuesday"]):
+        proc = batch(graded["class"], tmp_path / "out", *args, timeout=60)
+        assert proc.returncode == 2, proc.stdout
+        assert "error:" in proc.stderr
 
 
 def test_missing_class_folder_is_a_usage_error(tmp_path):
@@ -133,3 +285,61 @@ def test_missing_class_folder_is_a_usage_error(tmp_path):
     )
     assert proc.returncode == 2
     assert "is not a folder" in proc.stderr
+
+
+# -- a student who stops grading, and a run that crashes -----------------------------------------
+
+STOPS_ITS_GRADER = "import os, signal\nos.kill(os.getppid(), signal.SIGSTOP)  # hostile: freeze the grader\n"
+
+
+@pytest.fixture
+def stalling_class(tmp_path):
+    """ada (solutions) first, then zoe, whose 01-hello freezes the process grading her."""
+    class_dir = tmp_path / "class"
+    copy_exercises("solutions", class_dir / "ada")
+    copy_exercises("solutions", class_dir / "zoe")
+    app = class_dir / "zoe" / "01-hello" / "app.py"
+    app.write_text(STOPS_ITS_GRADER + app.read_text(encoding="utf-8"), encoding="utf-8")
+    return class_dir
+
+
+def test_student_past_their_time_limit_keeps_what_was_graded(stalling_class, tmp_path):
+    out = tmp_path / "out"
+    proc = batch(stalling_class, out, "--time-limit", "8", timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    table = by_student(out)
+    assert float(table["ada"]["total"]) == float(table["Points Possible"]["total"]) > 0
+    assert table["zoe"]["total"] == "0" and "Stopped: grading this student took longer than 8 s" in table["zoe"]["note"]
+    report = json.loads((out / "zoe.json").read_text(encoding="utf-8"))
+    assert all(e["checks"] and e["max_score"] > 0 for e in report["exercises"])  # planned checks, at 0
+
+
+def test_crash_late_in_the_run_loses_nothing_already_graded(stalling_class, tmp_path):
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "grading.batch", str(stalling_class), *IDS, "--out", str(out), "--jobs", "1"],
+        cwd=COURSE_DIR, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not (out / "ada.json").exists():
+            time.sleep(0.2)
+        time.sleep(1)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)  # the whole batch dies while zoe is being graded
+        proc.wait()
+    table = by_student(out)
+    assert set(table) == {"Points Possible", "ada"}
+    assert float(table["ada"]["total"]) > 0
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_roster_matches_classroom_repository_names_to_the_longest_username():
+    from grading.gradebook import match_roster
+
+    roster = [{"identifier": "b@x", "github_username": "bob"}, {"identifier": "jb@x", "github_username": "jim-bob"},
+              {"identifier": "ada@example.edu", "github_username": "ada"}]
+    assert match_roster("flask-exercises-jim-bob", roster)["identifier"] == "jb@x"
+    assert match_roster("flask-exercises-BOB", roster)["identifier"] == "b@x"
+    assert match_roster("ada@example.edu", roster)["github_username"] == "ada"
+    assert match_roster("robert", roster) is None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import yaml
 
 from grading.classroom import WORKFLOW, exercise_points, render_workflow, runner_id
@@ -21,10 +23,35 @@ def test_workflow_mirrors_classrooms_generated_one():
     workflow = yaml.safe_load(COMMITTED)
     assert workflow["name"] == "Autograding Tests"
     assert workflow["on"] == ["push", "repository_dispatch"]
-    assert workflow["permissions"] == {"checks": "write", "actions": "read", "contents": "read"}
     [job] = workflow["jobs"].values()
     assert job["if"] == "github.actor != 'github-classroom[bot]'"
-    assert job["steps"][0]["uses"] == "actions/checkout@v4"
+
+
+def test_workflow_uses_current_actions_and_least_permissions():
+    """Node 24 actions; read-only contents; the token is not left in the checkout for student code."""
+    workflow = yaml.safe_load(COMMITTED)
+    assert workflow["permissions"] == {"contents": "read"}
+    [job] = workflow["jobs"].values()
+    checkout, python = job["steps"][:2]
+    assert checkout["uses"] == "actions/checkout@v5" and checkout["with"]["persist-credentials"] is False
+    assert python["uses"] == "actions/setup-python@v6"
+    assert job["env"]["FORCE_JAVASCRIPT_ACTIONS_TO_NODE24"] is True
+
+
+def test_runner_names_pass_the_reporters_own_check():
+    """The reporter checks its input against this pattern when anything goes wrong."""
+    [job] = yaml.safe_load(COMMITTED)["jobs"].values()
+    [reporter] = [s for s in job["steps"] if s.get("uses", "").startswith("classroom-resources/")]
+    assert re.fullmatch(r"([a-zA-Z0-9]+,)*[a-zA-Z0-9]+", reporter["with"]["runners"])
+
+
+def test_grading_that_could_not_run_fails_clearly_before_the_reporter():
+    [job] = yaml.safe_load(COMMITTED)["jobs"].values()
+    names = [s["name"] for s in job["steps"]]
+    check = job["steps"][names.index("Check that grading ran")]
+    assert names.index("Grade every exercise") < names.index("Check that grading ran") < names.index("Autograding Reporter")
+    assert check["if"] == f"steps.grade.outputs.{runner_id(EXERCISES[0].id)} == ''"
+    assert "::error title=Grading could not run::" in check["run"] and check["run"].endswith("exit 1")
 
 
 def test_one_grading_step_feeds_one_reporter_runner_per_exercise():
@@ -46,3 +73,10 @@ def test_header_lists_each_exercises_points_and_the_total():
         assert f"#   {exercise.id} " in COMMITTED
     total = next(line for line in COMMITTED.splitlines() if line.startswith("#   total"))
     assert total.split()[2] == f"{sum(points.values()):g}"
+
+
+def test_readme_gives_instructors_the_courses_total_points():
+    """Classroom's grade and the Gradescope assignment are out of this total."""
+    total = f"{sum(exercise_points(EXERCISES).values()):g}"
+    readme = " ".join((COURSE_DIR / "README.md").read_text(encoding="utf-8").split())
+    assert f"({total} for the whole course)" in readme and f"worth **{total} points**" in readme

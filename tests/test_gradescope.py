@@ -30,9 +30,13 @@ def autograder(tmp_path, bundle):
     return unpack_autograder(bundle, tmp_path / "autograder")
 
 
-def run_autograder(root) -> dict:
+def run_autograder(root, cpus: set[int] | None = None) -> dict:
+    """Run the bundle's ``run_autograder``, on the CPUs ``cpus`` only if given."""
     env = {**os.environ, "AUTOGRADER_ROOT": str(root), "AUTOGRADER_PYTHON": sys.executable}
-    proc = subprocess.run([str(root / "run_autograder")], env=env, capture_output=True, text=True, timeout=300)
+    pin = (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
+    proc = subprocess.run(
+        [str(root / "run_autograder")], env=env, capture_output=True, text=True, timeout=600, preexec_fn=pin
+    )
     assert proc.returncode == 0, proc.stderr
     return json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
 
@@ -72,3 +76,44 @@ def test_starter_in_a_clone_is_graded_with_the_bundles_own_graders(autograder):
     lost = [t for t in routing if t["status"] == "failed"]
     assert lost and all(t["score"] < t["max_score"] and "Hint: " in t["output"] for t in lost)
     assert "graders/test_02_routing.py" in results["output"]
+
+
+def test_setup_checks_for_ensurepip_which_venv_needs(bundle):
+    """`python3 -m venv --help` works without ensurepip; creating the venv with pip does not."""
+    with zipfile.ZipFile(bundle) as z:
+        setup = z.read("setup.sh").decode()
+    assert "python3 -m ensurepip --version" in setup and "-m venv --help" not in setup
+
+
+def test_zip_of_the_repository_folder_on_one_cpu_gets_full_marks(autograder, tmp_path):
+    """GitHub's Download ZIP: every exercise one folder down. Graded with a single CPU allowed."""
+    repo = tmp_path / "flask-exercises-main"
+    shutil.copytree(COURSE_DIR / "solutions", repo / "exercises", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(COURSE_DIR / "graders", repo / "graders", ignore=shutil.ignore_patterns("__pycache__"))
+    archive = shutil.make_archive(str(tmp_path / "submission"), "zip", tmp_path, repo.name)
+    with zipfile.ZipFile(archive) as z:
+        z.extractall(autograder / "submission")
+    results = run_autograder(autograder, cpus={0})
+    assert results["score"] == sum(t["max_score"] for t in results["tests"]) > 0, results["output"]
+    assert {t["tags"][0] for t in results["tests"]} == set(EXERCISE_IDS)
+    assert not list((autograder / "results").glob("*.tmp"))  # written whole, then moved into place
+
+
+def test_missing_exercise_says_so_without_a_hint(autograder):
+    shutil.copytree(COURSE_DIR / "solutions" / "01-hello", autograder / "submission" / "01-hello")
+    results = run_autograder(autograder)
+    routing = [t for t in results["tests"] if t["tags"] == ["02-routing"]]
+    assert routing and all(t["score"] == 0 for t in routing)
+    for test in routing:
+        assert test["output"] == (
+            "02-routing is not in your submission: upload the exercise folders or your whole repository."
+        )
+
+
+def test_an_exercise_folder_linking_elsewhere_is_not_graded(autograder, tmp_path):
+    elsewhere = tmp_path / "someone-else" / "01-hello"
+    shutil.copytree(COURSE_DIR / "solutions" / "01-hello", elsewhere)
+    (autograder / "submission" / "01-hello").symlink_to(elsewhere, target_is_directory=True)
+    results = run_autograder(autograder)
+    hello = [t for t in results["tests"] if t["tags"] == ["01-hello"]]
+    assert hello and all(t["score"] == 0 and "not in your submission" in t["output"] for t in hello)

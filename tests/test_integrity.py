@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 
 import pytest
@@ -56,3 +57,48 @@ def test_grade_command_warns_about_an_edited_grader(course, tmp_path):
     assert run.code == 0, run.err
     assert "Warning: Grading files differ from graders/MANIFEST.sha256: graders/test_01_hello.py" in run.out
     assert "graders/test_01_hello.py" in summary.read_text(encoding="utf-8")
+
+
+def test_manifest_covers_the_workflow_the_noxfile_and_root_level_python(course):
+    (course / ".github" / "workflows").mkdir(parents=True)
+    (course / ".github" / "workflows" / "classroom.yml").write_text("on: push\n")
+    (course / MANIFEST).write_text(render_manifest(course), encoding="utf-8")
+    assert changed_files(course) == []
+    (course / ".github" / "workflows" / "classroom.yml").write_text("on: push  # edited\n")
+    (course / "yaml.py").write_text("# shadows PyYAML\n")
+    (course / "noxfile.py").write_text("# edited\n")
+    assert changed_files(course) == [".github/workflows/classroom.yml", "noxfile.py", "yaml.py"]
+
+
+def test_odd_files_in_a_students_graders_are_flagged_never_read(course, tmp_path):
+    """A link to /proc/self/mem, a pipe, a huge file: listed as changed at once, never followed."""
+    graders = course / "graders"
+    (graders / "test_01_hello.py").unlink()
+    (graders / "test_01_hello.py").symlink_to("/proc/self/mem")
+    (graders / "zero.py").symlink_to("/dev/zero")
+    os.mkfifo(graders / "pipe.py")
+    with open(graders / "huge.py", "wb") as f:
+        f.truncate(64 * 1024**3)  # sparse: 64 GB that take no room
+    shutil.rmtree(course / "grading")
+    (course / "grading").symlink_to(COURSE_DIR / "grading", target_is_directory=True)
+    changed = changed_files(course, expected=read_manifest(COURSE_DIR))
+    for name in ("graders/test_01_hello.py", "graders/zero.py", "graders/pipe.py", "graders/huge.py", "grading"):
+        assert name in changed
+
+
+def test_a_manifest_that_is_a_link_is_no_manifest(course):
+    (course / MANIFEST).unlink()
+    (course / MANIFEST).symlink_to("/dev/zero")
+    assert read_manifest(course) is None
+    assert changed_files(course) == [MANIFEST.as_posix()]
+
+
+def test_the_students_template_noxfile_is_the_courses_own(course):
+    """A checkout of the students' template has a shorter noxfile: that is no edit."""
+    from grading.integrity import course_manifest
+    from grading.template import student_noxfile
+
+    (course / "noxfile.py").write_text(student_noxfile((COURSE_DIR / "noxfile.py").read_text(encoding="utf-8")))
+    assert changed_files(course, expected=course_manifest(COURSE_DIR)) == []
+    (course / "noxfile.py").write_text("# edited\n")
+    assert changed_files(course, expected=course_manifest(COURSE_DIR)) == ["noxfile.py"]

@@ -1,0 +1,38 @@
+"""The bench helpers run where the README says: right after the Quick start, with nox's Python."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from grading.course import COURSE_DIR, load_course
+
+
+def test_make_class_needs_only_the_standard_library(tmp_path):
+    """``python -S``: no site-packages at all, so no PyYAML, Flask or pytest."""
+    proc = subprocess.run(
+        [sys.executable, "-S", "bench/make_class.py", "12", str(tmp_path / "class")],
+        cwd=COURSE_DIR, capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    students = sorted(p.name for p in (tmp_path / "class").iterdir())
+    assert students == [f"student-{i:03d}" for i in range(1, 13)]
+    ids = [e.id for e in load_course(COURSE_DIR)]
+    assert sorted(p.name for p in (tmp_path / "class" / "student-001" / "exercises").iterdir()) == ids
+    assert sorted(p.name for p in (tmp_path / "class" / "student-010").iterdir()) == ids  # folders at the top
+    hostile = (tmp_path / "class" / "student-011" / "exercises" / "08-blueprints" / "shop" / "__init__.py")
+    assert hostile.read_text(encoding="utf-8").startswith("import sys\nsys.exit(3)")
+
+
+def test_bench_batch_imports_with_the_standard_library_and_measures(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-S", "-c", "import sys; sys.path.insert(0, '.'); import bench.batch"],
+        cwd=COURSE_DIR, capture_output=True, text=True, timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    proc = subprocess.run(
+        [sys.executable, "bench/batch.py", "--students", "3", "01", "--jobs", "2"],
+        cwd=COURSE_DIR, capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "students per minute" in proc.stdout and proc.stdout.startswith("3 students (")
