@@ -31,6 +31,7 @@ from pathlib import Path
 
 from grading import sandboxes
 from grading.course import Exercise, requirement_modules
+from grading.cpus import available_cpus
 from grading.report import CheckResult, ExerciseResult
 
 CHECK_TIMEOUT = 5.0  # seconds per check, unless a check's @pytest.mark.timeout says otherwise
@@ -136,7 +137,7 @@ def grade(
 ) -> list[ExerciseResult]:
     """Grade ``exercises`` found under ``root``; call ``on_result`` as each one finishes."""
     root = Path(root).resolve()
-    jobs = max(1, jobs or os.cpu_count() or 1)
+    jobs = max(1, jobs or available_cpus())
     preload(exercises)
     pending = [_Job(e, root, missing=not (root / e.id).is_dir() or (root / e.id).is_symlink()) for e in exercises]
     own_zygote = sandboxes._current is None and any(not job.missing for job in pending)
