@@ -1,8 +1,15 @@
-"""Sessions for students (grade), for instructors and for our own tests.
+"""Sessions for students (grade, run, flask, watch, hint), for instructors and for our own tests.
 
     nox -s grade                 grade every exercise in exercises/
     nox -s grade -- 02 03        grade some exercises (ids or numbers)
     nox -s grade -- --root solutions --json report.json
+    nox -s run -- 02             serve exercise 02's app in debug mode (--port N)
+    nox -s flask -- 09 init-db   any flask command in exercise 09's folder (routes, shell, ...)
+    nox -s watch                 grade again on every save; go on to the next exercise at full marks
+    nox -s hint -- 02            the next, more concrete hint for each failed check of 02
+
+Inside an exercise folder, ``nox -f ../../noxfile.py -s grade`` (and the other student
+sessions) work on that exercise: nox itself only looks for noxfile.py in the current folder.
     nox -s batch -- DIR          grade a class: one folder per student (see grading/batch.py)
     nox -s verify                after changing the course: every solution, starter, alternative, test
     nox -s classroom             after changing the course: rewrite the Classroom workflow and the graders' manifest
@@ -15,12 +22,17 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import shutil
 import sys
 from pathlib import Path
 
 import nox
 
 ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))
+from grading.processes import run_to_the_end  # noqa: E402  (standard library only)
+
 LOCK = ROOT / "requirements" / "grading.txt"
 
 nox.options.default_venv_backend = "uv|virtualenv"
@@ -47,11 +59,49 @@ def run_and_keep_exit_code(session: nox.Session, *args: str) -> None:
         raise SystemExit(failed.return_code or 1) from None
 
 
+def run_for_student(session: nox.Session, module: str, *args: str) -> None:
+    """``python -m MODULE ARGS POSARGS`` for a student: from the folder nox was started in (the
+    exercise it names), ending nox with the command's exit status and without nox's red
+    "Command ... failed" line: a grade below full marks is an answer, not a crash. Ctrl-C stops
+    the command, which says goodbye itself."""
+    install_pinned(session)
+    python = shutil.which("python", path=session.bin)
+    command_line = ["-m", module, *args, *session.posargs]
+    session.log(" ".join(["python", *command_line]))
+    env = {**os.environ, "GRADING_INVOKED_FROM": session.invoked_from}
+    code = run_to_the_end([python, *command_line], cwd=ROOT, env=env)
+    if code:
+        raise SystemExit(code)
+
+
 @nox.session
 def grade(session: nox.Session) -> None:
     """Grade the exercises and explain every failed check."""
-    install_pinned(session)
-    run_and_keep_exit_code(session, "python", "-m", "grading", *session.posargs)
+    run_for_student(session, "grading")
+
+
+@nox.session
+def run(session: nox.Session) -> None:
+    """Serve an exercise's app in debug mode: nox -s run -- EXERCISE [--port N]."""
+    run_for_student(session, "grading.serve", "run")
+
+
+@nox.session
+def flask(session: nox.Session) -> None:
+    """Run a flask command in an exercise's folder: nox -s flask -- EXERCISE init-db."""
+    run_for_student(session, "grading.serve", "flask")
+
+
+@nox.session
+def watch(session: nox.Session) -> None:
+    """Grade the exercise you work on each time you save, then go on to the next one."""
+    run_for_student(session, "grading.watch")
+
+
+@nox.session
+def hint(session: nox.Session) -> None:
+    """The next, more concrete hint for each failed check: nox -s hint -- EXERCISE."""
+    run_for_student(session, "grading.hints")
 
 
 @nox.session
@@ -92,7 +142,6 @@ def tests(session: nox.Session) -> None:
 @nox.session(venv_backend="none")
 def lock(session: nox.Session) -> None:
     """Pin the engine's and every exercise's requirements in requirements/grading.txt."""
-    sys.path.insert(0, str(ROOT))
     from grading.course import load_course
 
     wanted = sorted({r for e in load_course(ROOT) for r in e.requirements})
