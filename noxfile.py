@@ -5,6 +5,7 @@
     nox -s grade -- --root solutions --json report.json
     nox -s run -- 02             serve exercise 02's app in debug mode (--port N)
     nox -s flask -- 09 init-db   any flask command in exercise 09's folder (routes, shell, ...)
+    nox -s pytest -- 15          your own tests of exercise 15, with pytest, in its folder
     nox -s watch                 grade again on every save; go on to the next exercise at full marks
     nox -s hint -- 02            the next, more concrete hint for each failed check of 02
 
@@ -90,6 +91,12 @@ def run(session: nox.Session) -> None:
 def flask(session: nox.Session) -> None:
     """Run a flask command in an exercise's folder: nox -s flask -- EXERCISE init-db."""
     run_for_student(session, "grading.serve", "flask")
+
+
+@nox.session
+def pytest(session: nox.Session) -> None:
+    """Run your own tests of an exercise (15-testing): nox -s pytest -- EXERCISE [PYTEST ARGS]."""
+    run_for_student(session, "grading.serve", "pytest")
 
 
 @nox.session

@@ -1,13 +1,15 @@
-"""Your app, served by Flask itself: ``nox -s run -- EX`` and ``nox -s flask -- EX ARGS...``.
+"""Your app, served by Flask itself: ``nox -s run -- EX``, ``nox -s flask -- EX ARGS...``, and
+your own tests: ``nox -s pytest -- EX ARGS...``.
 
-Both run Flask's own command, ``python -m flask --app APP ...``, in the exercise's folder, with
-the app its ``exercise.yaml`` names (``app: shop:create_app``: flask calls the factory), in the
-grading environment, where every exercise's requirements are installed.
+They run Flask's own command, ``python -m flask --app APP ...`` (or pytest), in the exercise's
+folder, with the app its ``exercise.yaml`` names (``app: shop:create_app``: flask calls the
+factory), in the grading environment, where every exercise's requirements are installed.
 
     nox -s run -- 02                     flask --app app run --debug --port 5000, in exercises/02-routing
     nox -s run -- 04 --no-debug --port 8000
     nox -s flask -- 09 init-db           flask --app app init-db, in exercises/09-database
     nox -s flask -- 11 shell
+    nox -s pytest -- 15 -x               python -m pytest -x, in exercises/15-testing
 """
 
 from __future__ import annotations
@@ -37,14 +39,19 @@ def run_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def flask(exercise: Exercise, root: Path, args: list[str], env: dict[str, str] | None = None) -> int:
-    """``python -m flask --app APP ARGS`` in the exercise's folder; its exit status."""
+def in_folder(exercise: Exercise, root: Path, args: list[str], env: dict[str, str] | None = None) -> int:
+    """``python ARGS`` in the exercise's folder; its exit status."""
     folder = root / exercise.id
     if not folder.is_dir():
         raise UsageError(f"{folder} is not a folder")
     env = {**exercise.run_env, **os.environ, **(env or {})}  # what the student sets wins
     env.pop("FLASK_APP", None)
-    return run_to_the_end([sys.executable, "-m", "flask", "--app", exercise.app, *args], cwd=folder, env=env)
+    return run_to_the_end([sys.executable, *args], cwd=folder, env=env)
+
+
+def flask(exercise: Exercise, root: Path, args: list[str], env: dict[str, str] | None = None) -> int:
+    """``python -m flask --app APP ARGS`` in the exercise's folder; its exit status."""
+    return in_folder(exercise, root, ["-m", "flask", "--app", exercise.app, *args], env)
 
 
 def run(argv: list[str]) -> int:
@@ -58,7 +65,7 @@ def run(argv: list[str]) -> int:
     return flask(exercise, root, ["run", *debug, "--host", args.host, "--port", str(args.port)], env)
 
 
-def flask_command(argv: list[str]) -> int:
+def in_exercise(program: str, argv: list[str]) -> int:
     """``[--root DIR] [EXERCISE] ARGS...``: without EXERCISE, the exercise whose folder you are in."""
     root_arg = None
     if argv[:1] == ["--root"] and len(argv) > 1:
@@ -71,18 +78,20 @@ def flask_command(argv: list[str]) -> int:
     except UsageError:  # the first word is flask's: the exercise is the folder you are in
         exercise = None
     exercise = exercise or one_exercise(exercises, None, root)
+    if program == "pytest":
+        return in_folder(exercise, root, ["-m", "pytest", *argv])
     return flask(exercise, root, argv or ["--help"])
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    command, rest = (argv[0], argv[1:]) if argv else ("", [])
+    program, rest = (argv[0], argv[1:]) if argv else ("", [])
     try:
-        if command == "run":
+        if program == "run":
             return run(rest)
-        if command == "flask":
-            return flask_command(rest)
-        raise UsageError("say `run` or `flask` first")
+        if program in ("flask", "pytest"):
+            return in_exercise(program, rest)
+        raise UsageError("say `run`, `flask` or `pytest` first")
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -19,7 +19,7 @@ from pathlib import Path
 from grading.cache import SKIPPED_PARTS
 from grading.course import COURSE_DIR, Exercise, UsageError, exercise_at, load_course, select
 from grading.local import exercise_root, graded, invoked_from, open_cache, shown
-from grading.report import ExerciseResult, Painter, render_exercise, use_colour
+from grading.report import ExerciseResult, Painter, render_exercise, terminal_width, use_colour, wrapped
 
 POLL_SECONDS = 0.2
 CLEAR_SCREEN = "\033[2J\033[H"
@@ -86,7 +86,8 @@ class Screen:
     def show(self, results: dict[str, ExerciseResult], exercise: Exercise, footer: str) -> None:
         done = sum(1 for e in self.exercises if results[e.id].full_marks)
         lines = [CLEAR_SCREEN if self.clear else "", progress_bar(done, len(self.exercises))]
-        lines += [render_exercise(results[exercise.id], self.paint), "", self.paint(footer, "dim")]
+        lines += [render_exercise(results[exercise.id], self.paint), ""]
+        lines += [self.paint(line, "dim") for line in wrapped(footer, "", terminal_width())]
         print("\n".join(lines), flush=True)
 
     def folder(self, exercise: Exercise) -> str:
