@@ -140,6 +140,22 @@ def test_flask_runs_any_command_of_the_app_in_its_folder(tmp_path):
     assert "/users" in routes.stdout, routes.stdout + routes.stderr
 
 
+def test_pytest_runs_your_own_tests_in_the_exercise_folder(tmp_path):
+    folder = copy(tmp_path, "solutions", "15-testing")
+    done = subprocess.run(
+        [sys.executable, "-m", "grading.serve", "pytest", "--root", str(tmp_path), "15", "-q", "-p", "no:cacheprovider"],
+        cwd=COURSE_DIR, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert re.search(r"\d+ passed", done.stdout), done.stdout
+    (folder / "tests" / "test_app.py").write_text("def test_fails():\n    assert False\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "grading.serve", "pytest", "--root", str(tmp_path), "15", "-q", "-p", "no:cacheprovider"],
+        cwd=COURSE_DIR, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 1 and "1 failed" in done.stdout
+
+
 def test_run_without_an_exercise_outside_any_folder_is_a_usage_error():
     done = subprocess.run(
         [sys.executable, "-m", "grading.serve", "run"], cwd=COURSE_DIR, capture_output=True, text=True, timeout=60,
@@ -158,6 +174,16 @@ def test_grading_inside_an_exercise_folder_grades_that_exercise(tmp_path):
     done = grading_command(tmp_path / "root", workdir=tmp_path, env={"GRADING_INVOKED_FROM": str(folder / "templates")})
     assert [e["id"] for e in done.report["exercises"]] == ["02-routing"], done.out
     assert done.code == 1
+
+
+def test_paths_on_the_command_line_are_read_from_where_you_are(tmp_path):
+    folder = copy(tmp_path / "root", "solutions", "01-hello")
+    done = subprocess.run(
+        [sys.executable, "-m", "grading", "--no-cache", "--root", "..", "--json", "report.json"],
+        cwd=COURSE_DIR, capture_output=True, text=True, timeout=120, env={**os.environ, "GRADING_INVOKED_FROM": str(folder)},
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert [e["id"] for e in json.loads((folder / "report.json").read_text())["exercises"]] == ["01-hello"]
 
 
 def test_full_marks_on_one_exercise_names_the_next(tmp_path):
