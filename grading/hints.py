@@ -15,7 +15,7 @@ from pathlib import Path
 
 from grading.course import COURSE_DIR, UsageError, load_course
 from grading.local import cache_dir, exercise_root, graded, one_exercise, open_cache
-from grading.report import MARKS, Painter, fmt_points, terminal_width, use_colour, wrapped
+from grading.report import MARKS, Painter, fmt_points, labelled, terminal_width, use_colour
 
 
 class HintLog:
@@ -70,18 +70,19 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
     more = False
     for check in failed:
         steps = exercise.hint_steps(check.name.split("[")[0])
-        print(f"  {paint(MARKS.get(check.status, '✗'), 'red')} {check.doc or check.name}")
+        print("\n".join(labelled(MARKS.get(check.status, "✗"), check.doc or check.name, "  ", columns, paint, "red")))
         if not steps:
             print("    (no hint for this check: ask your instructor)")
             continue
         step = log.next_step(exercise.id, check.name, len(steps))
         more = more or step < len(steps)
-        label = f"Hint {step} of {len(steps)}: " if step < len(steps) else f"Hint {step} of {len(steps)}, the last: "
-        lines = wrapped(steps[step - 1], "    ", columns, first=label)
-        print("\n".join([lines[0].replace(label, paint(label, "cyan"), 1), *lines[1:]]))
+        label = f"Hint {step}/{len(steps)}:"
+        print("\n".join(labelled(label, steps[step - 1], "    ", columns, paint, "cyan")))
     log.save()
     if more:
         print(f"\nStill stuck? `nox -s hint -- {exercise.id[:2]}` again shows the next step.")
+    else:
+        print("\nThat was the last step of every hint: the README and Flask's docs say the rest.")
     return 0
 
 

@@ -125,6 +125,12 @@ def wrapped(text: str, indent: str, width: int, first: str = "") -> list[str]:
     return lines
 
 
+def labelled(label: str, text: str, indent: str, width: int, paint: Painter, *styles: str) -> list[str]:
+    """``label text`` wrapped under the text's first word, the label painted."""
+    lines = wrapped(text, indent, width, first=f"{label} ")
+    return [lines[0].replace(label, paint(label, *styles), 1), *lines[1:]]
+
+
 def render_exercise(result: ExerciseResult, paint: Painter, width: int = 16, columns: int | None = None) -> str:
     score = f"{fmt_points(result.score)}/{fmt_points(result.max_score)}"
     colour = {"passed": "green", "missing": "dim"}.get(result.status, "red" if result.score == 0 else "yellow")
@@ -143,13 +149,12 @@ def render_exercise(result: ExerciseResult, paint: Painter, width: int = 16, col
             continue
         mark = MARKS.get(check.status, "✗")
         title = check.doc or check.name
-        heading = wrapped(f"{title} ({fmt_points(check.points)}/{fmt_points(check.max_points)})", "    ", columns, "x ")
-        lines += [heading[0].replace("x ", f"{paint(mark, 'red')} ", 1), *heading[1:]]
+        points = f"({fmt_points(check.points)}/{fmt_points(check.max_points)})"
+        lines += labelled(mark, f"{title} {points}", "    ", columns, paint, "red")
         if check.message:
             lines += wrapped(check.message, "      ", columns)
         if check.hint:
-            hint = wrapped(check.hint, "      ", columns, first="Hint: ")
-            lines += [hint[0].replace("Hint:", paint("Hint:", "cyan"), 1), *hint[1:]]
+            lines += labelled("Hint:", check.hint, "      ", columns, paint, "cyan")
     return "\n".join(lines)
 
 
@@ -166,8 +171,9 @@ def render_summary(results: list[ExerciseResult], paint: Painter, root_label: st
         lines.append(paint(f"{last} Well done!", "green"))
     else:
         lines += wrapped(f"Next: {todo.id}, {todo.title}. Read {root_label}/{todo.id}/README.md", "", terminal_width())
-    if any(c.status == "error" for r in results for c in r.checks):
-        lines.append(paint("To see the full traceback of an error, grade again with --debug.", "dim"))
+    crashed = next((r for r in results if any(c.status == "error" for c in r.checks)), None)
+    if crashed:
+        lines.append(paint(f"Full traceback of an error: nox -s grade -- {crashed.id[:2]} --debug", "dim"))
     if todo is not None and todo is not following:
         lines.append(paint(f"Stuck? `nox -s hint -- {todo.id[:2]}` gives a hint, one step at a time.", "dim"))
     return "\n".join(lines)

@@ -83,9 +83,11 @@ class Screen:
         self.paint = Painter(use_colour())
         self.clear = sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
 
-    def show(self, results: dict[str, ExerciseResult], exercise: Exercise, footer: str) -> None:
+    def show(self, results: dict[str, ExerciseResult], exercise: Exercise, footer: str, news: str = "") -> None:
         done = sum(1 for e in self.exercises if results[e.id].full_marks)
-        lines = [CLEAR_SCREEN if self.clear else "", progress_bar(done, len(self.exercises))]
+        lines = [CLEAR_SCREEN if self.clear else ""]
+        lines += [self.paint(line, "green") for line in wrapped(news, "", terminal_width())] if news else []
+        lines += [progress_bar(done, len(self.exercises))]
         lines += [render_exercise(results[exercise.id], self.paint), ""]
         lines += [self.paint(line, "dim") for line in wrapped(footer, "", terminal_width())]
         print("\n".join(lines), flush=True)
@@ -119,19 +121,23 @@ def watch(args: argparse.Namespace, course_dir: Path) -> int:
     if current is None:
         current = next((e for e in exercises if not results[e.id].full_marks), None)
     before = None  # the files of the current exercise when it was last graded
+    news = ""  # what happened to the exercise before, shown above the next one
     while current is not None:
         folder = root / current.id
         if results[current.id].full_marks:
             following = next_to_do(exercises, results, current)
-            screen.show(results, current, f"Full marks for {current.id}!" + (
-                f" On to {following.id}: read {screen.folder(following)}/README.md" if following else ""
-            ))
+            news = f"Full marks for {current.id}!"
+            if following is None:
+                screen.show(results, current, news)
+                break
+            news += f" On to {following.id}: read {screen.folder(following)}/README.md"
             current, before = following, None
             continue
         screen.show(results, current, (
             f"Watching {screen.folder(current)}/: save a file to grade it again. Stuck? "
             f"`nox -s hint -- {current.id[:2]}`. Ctrl-C stops."
-        ))
+        ), news)
+        news = ""
         before = wait_for_a_save(folder, before or snapshot(folder), args.poll)
         [results[current.id]] = graded([current], root, cache)
     print(screen.paint("Every exercise has full marks. Well done!", "green"), flush=True)

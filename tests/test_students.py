@@ -257,7 +257,7 @@ def test_hint_shows_the_next_step_each_time_and_remembers(tmp_path):
     outputs = [hint() for _ in range(len(steps))]
     for n, output in enumerate(outputs, start=2):
         step = min(n, len(steps))
-        assert f"Hint {step} of {len(steps)}" in output and steps[step - 1] in output, output
+        assert f"Hint {step}/{len(steps)}:" in output and steps[step - 1] in output, output
     seen = json.loads((tmp_path / "cache" / "hints.json").read_text())
     assert seen["02-routing"]["post_with_text_id_is_404"] == len(steps)
 
@@ -273,16 +273,15 @@ def test_watch_grades_again_on_save_moves_on_and_stops_on_ctrl_c(tmp_path, comma
     env = {"GRADING_CACHE_DIR": str(tmp_path / "cache"), "NO_COLOR": "1", "GRADING_INVOKED_FROM": str(COURSE_DIR)}
     watch = commands("grading.watch", "--root", str(root), env=env)
     watch.wait_for(r"1/15 exercises done\n02-routing +\d/9")
-    watching = watch.wait_for(r"Watching .*02-routing/")
+    watching = watch.wait_for(r"Watching\s+\S*02-routing/")
     seen = len(watch.output)
 
     saved = time.monotonic()
     shutil.copy(COURSE_DIR / "solutions" / "02-routing" / "app.py", folder / "app.py")
-    watch.wait_for(r"02-routing +9/9", start=seen)
-    assert time.monotonic() - saved < 5, "a small exercise is graded again within a second or so of the save"
     watch.wait_for(r"Full marks for 02-routing! On to 03-request-data", start=seen)
+    assert time.monotonic() - saved < 5, "a small exercise is graded again within a second or so of the save"
     watch.wait_for(r"2/15 exercises done\n03-request-data +\d+/11", start=seen)
-    watch.wait_for(r"Watching .*03-request-data/", start=seen)
+    watch.wait_for(r"Watching\s+\S*03-request-data/", start=seen)
     assert watching
 
     if POSIX:
