@@ -209,6 +209,40 @@ def test_errors_point_to_debug_for_the_full_traceback(tmp_path):
     assert "--debug" in done.out
 
 
+# -- through nox itself ----------------------------------------------------------------------------
+
+NOX = shutil.which("nox")
+
+
+@pytest.fixture(scope="module")
+def nox_envdir(tmp_path_factory):
+    if NOX is None:
+        pytest.fail("nox is not on PATH: install it (python -m pip install nox) to run these tests")
+    return tmp_path_factory.mktemp("nox-envs")
+
+
+def nox(envdir: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "NOX"))}
+    return subprocess.run(
+        [NOX, "--envdir", str(envdir), *args], cwd=cwd, capture_output=True, text=True, timeout=300,
+        env={**env, "NO_COLOR": "1", "GRADING_NO_CACHE": "1"},
+    )
+
+
+def test_a_failing_grade_exits_1_without_nox_calling_it_a_failed_command(nox_envdir, tmp_path):
+    copy(tmp_path, "exercises", "02-routing")
+    done = nox(nox_envdir, COURSE_DIR, "-s", "grade", "--", "02", "--root", str(tmp_path))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "02-routing" in done.stdout and "Next: 02-routing" in done.stdout
+    assert "failed with exit code" not in done.stdout + done.stderr
+
+
+def test_nox_inside_an_exercise_folder_grades_that_exercise(nox_envdir):
+    done = nox(nox_envdir, COURSE_DIR / "exercises" / "03-request-data", "-f", "../../noxfile.py", "-s", "grade")
+    assert "Grading 1 exercise" in done.stdout and "03-request-data" in done.stdout, done.stdout + done.stderr
+    assert "02-routing" not in done.stdout.split("Total:")[0]
+
+
 # -- hints, in steps --------------------------------------------------------------------------------
 
 
@@ -239,6 +273,18 @@ def test_a_failed_check_shows_only_the_nudge(tmp_path):
     check = done.check("02-routing", "post_with_text_id_is_404")
     assert check["hint"] == steps[0]
     assert steps[-1] not in done.out
+
+
+def test_classroom_and_gradescope_show_the_nudge_only(grade):
+    from grading.classroom import reporter_results
+    from grading.gradescope import results_json
+
+    result = grade.starter("02-routing").result
+    steps = EXERCISES["02-routing"].hint_steps("post_with_text_id_is_404")
+    classroom = next(t for t in reporter_results(result)["tests"] if "post/abc" in t["name"])
+    gradescope = next(t for t in results_json([result], 1.0)["tests"] if "post/abc" in t["name"])
+    for output in (classroom["message"], gradescope["output"]):
+        assert f"Hint: {steps[0]}" in output and steps[1] not in output
 
 
 def test_hint_shows_the_next_step_each_time_and_remembers(tmp_path):
