@@ -8,9 +8,6 @@
     nox -s pytest -- 15          your own tests of exercise 15, with pytest, in its folder
     nox -s watch                 grade again on every save; go on to the next exercise at full marks
     nox -s hint -- 02            the next, more concrete hint for each failed check of 02
-
-Inside an exercise folder, ``nox -f ../../noxfile.py -s grade`` (and the other student
-sessions) work on that exercise: nox itself only looks for noxfile.py in the current folder.
     nox -s batch -- DIR          grade a class: one folder per student (see grading/batch.py)
     nox -s verify                after changing the course: every solution, starter, alternative, test
     nox -s classroom             after changing the course: rewrite the Classroom workflow and the graders' manifest
@@ -18,6 +15,9 @@ sessions) work on that exercise: nox itself only looks for noxfile.py in the cur
     nox -s tests                 run our own tests (what CI runs)
     nox -s lock                  re-pin requirements/grading.txt after changing a requirement
     nox -s bench                 time grading (see bench/grade.py)
+
+Inside an exercise folder, ``nox -f ../../noxfile.py -s grade`` (and the other student
+sessions) work on that exercise: nox itself only looks for noxfile.py in the current folder.
 """
 
 from __future__ import annotations
@@ -61,15 +61,20 @@ def run_and_keep_exit_code(session: nox.Session, *args: str) -> None:
 
 
 def run_for_student(session: nox.Session, module: str, *args: str) -> None:
-    """``python -m MODULE ARGS POSARGS`` for a student: from the folder nox was started in (the
-    exercise it names), ending nox with the command's exit status and without nox's red
-    "Command ... failed" line: a grade below full marks is an answer, not a crash. Ctrl-C stops
-    the command, which says goodbye itself."""
+    """``python -m MODULE ARGS POSARGS`` in the session's environment, told where nox was started
+    (inside an exercise folder, the command works on that exercise). nox ends with the command's
+    exit status but without its red "Command ... failed" line: a grade below full marks is an
+    answer, not a crash. Ctrl-C reaches the command, which says goodbye itself."""
     install_pinned(session)
     python = shutil.which("python", path=session.bin)
     command_line = ["-m", module, *args, *session.posargs]
     session.log(" ".join(["python", *command_line]))
-    env = {**os.environ, "GRADING_INVOKED_FROM": session.invoked_from}
+    env = {
+        **os.environ,
+        "GRADING_INVOKED_FROM": session.invoked_from,
+        "VIRTUAL_ENV": session.virtualenv.location,
+        "PATH": os.pathsep.join([session.bin, os.environ.get("PATH", "")]),
+    }
     code = run_to_the_end([python, *command_line], cwd=ROOT, env=env)
     if code:
         raise SystemExit(code)

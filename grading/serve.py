@@ -58,7 +58,9 @@ def run(argv: list[str]) -> int:
     args = run_parser().parse_args(argv)
     root = exercise_root(args.root)
     exercise = one_exercise(load_course(COURSE_DIR), args.exercise, root)
-    env = dict(pair.split("=", 1) for pair in args.env if "=" in pair)
+    if any("=" not in pair for pair in args.env):
+        raise UsageError("--env takes NAME=VALUE, like --env APP_ENV=production")
+    env = dict(pair.split("=", 1) for pair in args.env)
     mode = "" if args.no_debug else ", debug mode on (it reloads when you save)"
     print(f"Serving {shown(root / exercise.id)} ({exercise.app}){mode}. Stop it with Ctrl-C.", flush=True)
     debug = [] if args.no_debug else ["--debug"]
