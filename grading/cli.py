@@ -88,7 +88,8 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
     if todo:
         grade(todo, root, jobs=args.jobs, on_result=on_result, debug=args.debug)
     ordered = [results[e.id] for e in chosen]
-    print(render_summary(ordered, paint, shown_root, following=_after(exercises, chosen)), flush=True)
+    readmes = shown(course_dir / "exercises")  # each exercise's README.md, whatever --root grades
+    print(render_summary(ordered, paint, readmes, following=_after(exercises, chosen)), flush=True)
     tampered = warning(changed_files(course_dir))
     if tampered:
         print(paint("\n".join(wrapped(f"Warning: {tampered}", "", terminal_width())), "yellow"), flush=True)
