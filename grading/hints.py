@@ -15,7 +15,7 @@ from pathlib import Path
 
 from grading.course import COURSE_DIR, UsageError, load_course
 from grading.local import cache_dir, exercise_root, graded, one_exercise, open_cache
-from grading.report import MARKS, Painter, fmt_points, labelled, terminal_width, use_colour
+from grading.report import MARKS, Painter, fmt_points, labelled, terminal_width, use_colour, wrapped
 
 
 class HintLog:
@@ -58,6 +58,9 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     [result] = graded([exercise], root, open_cache(course_dir))
+    if result.status == "missing":
+        print(f"{root / exercise.id} was not found.", file=sys.stderr)
+        return 2
     paint = Painter(use_colour())
     columns = terminal_width()
     score = f"{fmt_points(result.score)}/{fmt_points(result.max_score)}"
@@ -66,6 +69,8 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
     if result.full_marks:
         print(paint("Full marks: no hint needed.", "green"))
         return 0
+    if result.error:  # the app could not be built: that comes first
+        print("\n".join(paint(line, "red") for line in wrapped(result.error, "  ", columns)))
     log = HintLog(cache_dir(course_dir) / "hints.json")
     more = False
     for check in failed:
