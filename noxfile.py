@@ -1,32 +1,44 @@
-"""Sessions for students (grade), for instructors and for our own tests.
+"""Sessions for students (grade, run, flask, watch, hint), for instructors and for our own tests.
 
     nox -s grade                 grade every exercise in exercises/
     nox -s grade -- 02 03        grade some exercises (ids or numbers)
     nox -s grade -- --root solutions --json report.json
+    nox -s run -- 02             serve exercise 02's app in debug mode (--port N)
+    nox -s flask -- 09 init-db   any flask command in exercise 09's folder (routes, shell, ...)
+    nox -s pytest -- 15          your own tests of exercise 15, with pytest, in its folder
+    nox -s watch                 grade again on every save; go on to the next exercise at full marks
+    nox -s hint -- 02            the next, more concrete hint for each failed check of 02
     nox -s batch -- DIR          grade a class: one folder per student (see grading/batch.py)
     nox -s verify                after changing the course: every solution, starter, alternative, test
     nox -s classroom             after changing the course: rewrite the Classroom workflow and the graders' manifest
     nox -s gradescope            build dist/gradescope-autograder.zip
-    nox -s template -- DIR       write the repository students receive (the Classroom template) into DIR
     nox -s tests                 run our own tests (what CI runs)
     nox -s lock                  re-pin requirements/grading.txt after changing a requirement
     nox -s bench                 time grading (see bench/grade.py)
+
+Inside an exercise folder, ``nox -f ../../noxfile.py -s grade`` (and the other student
+sessions) work on that exercise: nox itself only looks for noxfile.py in the current folder.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import shutil
 import sys
 from pathlib import Path
 
 import nox
 
 ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))
+from grading.processes import run_to_the_end  # noqa: E402  (standard library only)
+
 LOCK = ROOT / "requirements" / "grading.txt"
 
-# The judge starts without the repository on sys.path (python -I, see grading/_boot.py): a yaml.py
-# or flask.py left at the repository root is never imported by the grader.
-JUDGE = ("python", "-I", "grading/_boot.py")
+# Grading commands start without the repository on sys.path (python -I, see grading/_boot.py): a
+# yaml.py or flask.py left at the repository root is never imported by the grader.
+BOOT = "grading/_boot.py"
 
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_venv = "yes"  # grading again should not rebuild anything
@@ -52,18 +64,67 @@ def run_and_keep_exit_code(session: nox.Session, *args: str) -> None:
         raise SystemExit(failed.return_code or 1) from None
 
 
+def run_for_student(session: nox.Session, module: str, *args: str) -> None:
+    """``MODULE.main(ARGS POSARGS)`` in the session's environment (``python -I grading/_boot.py``), told where nox was started
+    (inside an exercise folder, the command works on that exercise). nox ends with the command's
+    exit status but without its red "Command ... failed" line: a grade below full marks is an
+    answer, not a crash. Ctrl-C reaches the command, which says goodbye itself."""
+    install_pinned(session)
+    python = shutil.which("python", path=session.bin)
+    command_line = ["-I", BOOT, f"{module}:main", *args, *session.posargs]
+    session.log(" ".join(["python", *command_line]))
+    env = {
+        **os.environ,
+        "GRADING_INVOKED_FROM": session.invoked_from,
+        "VIRTUAL_ENV": session.virtualenv.location,
+        "PATH": os.pathsep.join([session.bin, os.environ.get("PATH", "")]),
+    }
+    code = run_to_the_end([python, *command_line], cwd=ROOT, env=env)
+    if code:
+        raise SystemExit(code)
+
+
 @nox.session
 def grade(session: nox.Session) -> None:
     """Grade the exercises and explain every failed check."""
-    install_pinned(session)
-    run_and_keep_exit_code(session, *JUDGE, "grading.cli:main", *session.posargs)
+    run_for_student(session, "grading.cli")
+
+
+@nox.session
+def run(session: nox.Session) -> None:
+    """Serve an exercise's app in debug mode: nox -s run -- EXERCISE [--port N]."""
+    run_for_student(session, "grading.serve", "run")
+
+
+@nox.session
+def flask(session: nox.Session) -> None:
+    """Run a flask command in an exercise's folder: nox -s flask -- EXERCISE init-db."""
+    run_for_student(session, "grading.serve", "flask")
+
+
+@nox.session
+def pytest(session: nox.Session) -> None:
+    """Run your own tests of an exercise (15-testing): nox -s pytest -- EXERCISE [PYTEST ARGS]."""
+    run_for_student(session, "grading.serve", "pytest")
+
+
+@nox.session
+def watch(session: nox.Session) -> None:
+    """Grade the exercise you work on each time you save, then go on to the next one."""
+    run_for_student(session, "grading.watch")
+
+
+@nox.session
+def hint(session: nox.Session) -> None:
+    """The next, more concrete hint for each failed check: nox -s hint -- EXERCISE."""
+    run_for_student(session, "grading.hints")
 
 
 @nox.session
 def batch(session: nox.Session) -> None:
-    """Grade a class: nox -s batch -- DIR [EXERCISE...] [--before DATE] [--roster CSV] [--student NAME]."""
+    """Grade a class: nox -s batch -- DIR [EXERCISE...] [--jobs N] [--out gradebook]."""
     install_pinned(session)
-    run_and_keep_exit_code(session, *JUDGE, "grading.batch:main", *session.posargs)
+    run_and_keep_exit_code(session, "python", "-I", BOOT, "grading.batch:main", *session.posargs)
 
 
 @nox.session
@@ -88,16 +149,6 @@ def gradescope(session: nox.Session) -> None:
 
 
 @nox.session
-def template(session: nox.Session) -> None:
-    """Write the students' repository (no solutions, no tests) into DIR: nox -s template -- DIR."""
-    install_pinned(session)
-    if len(session.posargs) != 1:
-        session.error("usage: nox -s template -- DIR")
-    target = Path(session.invoked_from, session.posargs[0])
-    session.run("python", "-m", "grading.template", str(target))
-
-
-@nox.session
 def tests(session: nox.Session) -> None:
     """Our own tests: the engine, and every solution, starter and variant of every exercise."""
     install_pinned(session)
@@ -107,7 +158,6 @@ def tests(session: nox.Session) -> None:
 @nox.session(venv_backend="none")
 def lock(session: nox.Session) -> None:
     """Pin the engine's and every exercise's requirements in requirements/grading.txt."""
-    sys.path.insert(0, str(ROOT))
     from grading.course import load_course
 
     wanted = sorted({r for e in load_course(ROOT) for r in e.requirements})

@@ -27,4 +27,10 @@ def load_package() -> None:
 if __name__ == "__main__":
     load_package()
     module_name, _, function = sys.argv[1].partition(":")
-    sys.exit(getattr(importlib.import_module(module_name), function)(sys.argv[2:]))
+    try:
+        sys.exit(getattr(importlib.import_module(module_name), function)(sys.argv[2:]))
+    except BrokenPipeError:  # `... | head`: the reader has gone, which is fine
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)

@@ -11,10 +11,11 @@ from pathlib import Path
 
 from grading.cache import ResultCache, in_ci
 from grading.classroom import write_github_output, write_step_summary
-from grading.course import COURSE_DIR, UsageError, load_course, select
+from grading.course import COURSE_DIR, UsageError, load_course
 from grading.integrity import changed_files, warning
 from grading.junit import write_junit
-from grading.report import Painter, render_exercise, render_summary, report_json, use_colour
+from grading.local import chosen_or_here, exercise_root, shown, user_path
+from grading.report import Painter, render_exercise, render_summary, report_json, terminal_width, use_colour, wrapped
 from grading.sandboxes import LEVEL_NAMES
 from grading.worker import grade
 
@@ -26,34 +27,40 @@ def build_parser() -> argparse.ArgumentParser:
         prog="nox -s grade --",
         description="Grade the exercises and explain every failed check.",
     )
-    parser.add_argument("exercises", nargs="*", metavar="EXERCISE", help="ids or numbers to grade (default: all)")
+    parser.add_argument(
+        "exercises", nargs="*", metavar="EXERCISE",
+        help="ids or numbers to grade (default: the exercise whose folder you are in, else all)",
+    )
     parser.add_argument("--root", default=None, help="folder holding the exercise folders (default: exercises/)")
     parser.add_argument("--json", dest="json_path", default=None, metavar="PATH", help="also write the report as JSON")
     parser.add_argument("--junit", dest="junit_path", default=None, metavar="PATH", help="also write JUnit XML")
     parser.add_argument("--jobs", type=int, default=None, help="exercises graded at once (default: CPU cores)")
     parser.add_argument("--no-cache", action="store_true", help="grade again even exercises that did not change")
-    parser.add_argument("--debug", action="store_true", help="show what graders and student code print")
+    parser.add_argument(
+        "--debug", action="store_true", help="show what graders and your code print, and full tracebacks"
+    )
     return parser
 
 
 def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    root = exercise_root(args.root, course_dir)
+    if not root.is_dir():
+        print(f"error: {root} is not a folder", file=sys.stderr)
+        return EXIT_USAGE
     try:
         exercises = load_course(course_dir)
-        chosen = select(exercises, args.exercises)
+        chosen = chosen_or_here(exercises, args.exercises, root)
     except UsageError as exc:
         parser.print_usage(sys.stderr)
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    root = Path(args.root) if args.root else course_dir / "exercises"
-    if not root.is_dir():
-        print(f"error: {root} is not a folder", file=sys.stderr)
-        return EXIT_USAGE
 
     paint = Painter(use_colour())
-    shown_root = _shown(root)
-    print(f"Grading {len(chosen)} exercise{'s' * (len(chosen) != 1)} in {shown_root}/", flush=True)
+    shown_root = shown(root)
+    heading = f"Grading {len(chosen)} exercise{'s' * (len(chosen) != 1)} in {shown_root}/"
+    print("\n".join(wrapped(heading, "", terminal_width())), flush=True)
     cache_dir = Path(os.environ.get("GRADING_CACHE_DIR") or course_dir / ".grading-cache")
     cache = None if args.no_cache or os.environ.get("GRADING_NO_CACHE") or in_ci() else ResultCache(cache_dir)
     outputs = GitHubOutputs.from_environment()  # before any student code runs
@@ -84,17 +91,18 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
     if todo:
         grade(todo, root, jobs=args.jobs, on_result=on_result, debug=args.debug)
     ordered = [results[e.id] for e in chosen]
-    print(render_summary(ordered, paint, shown_root), flush=True)
+    readmes = shown(course_dir / "exercises")  # each exercise's README.md, whatever --root grades
+    print(render_summary(ordered, paint, readmes, following=_after(exercises, chosen)), flush=True)
     level = isolation_of(ordered)
     if level:
         print(paint(f"Your code ran in a sandbox: {LEVEL_NAMES.get(level, level)}.", "dim"), flush=True)
     tampered = warning(changed_files(course_dir))
     if tampered:
-        print(paint(f"Warning: {tampered}", "yellow"), flush=True)
+        print(paint("\n".join(wrapped(f"Warning: {tampered}", "", terminal_width())), "yellow"), flush=True)
     if args.json_path:
-        Path(args.json_path).write_text(json.dumps(report_json(ordered), indent=2) + "\n", encoding="utf-8")
+        user_path(args.json_path).write_text(json.dumps(report_json(ordered), indent=2) + "\n", encoding="utf-8")
     if args.junit_path:
-        write_junit(Path(args.junit_path), ordered, tampered)
+        write_junit(user_path(args.junit_path), ordered, tampered)
     outputs.write(ordered, tampered)  # every student process has ended by now
     return EXIT_OK if all(r.full_marks for r in ordered) else EXIT_NOT_FULL
 
@@ -140,8 +148,7 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _shown(path: Path) -> str:
-    try:
-        return os.path.relpath(path.resolve(), Path.cwd())
-    except ValueError:
-        return str(path)
+def _after(exercises, chosen):
+    """The exercise that comes after the last one chosen, in the course, if any."""
+    later = exercises[exercises.index(chosen[-1]) + 1:] if chosen else []
+    return later[0] if later else None

@@ -32,6 +32,7 @@ class Exercise:
     requirements: tuple[str, ...]
     hints: dict = field(hash=False, compare=False)
     time_limit: float = 60.0
+    run_env: dict = field(default_factory=dict, hash=False, compare=False)  # for `nox -s run` and `nox -s flask`
     course_dir: Path = COURSE_DIR
 
     @property
@@ -51,7 +52,16 @@ class Exercise:
         return self.course_dir / "graders" / module_name_for(self.id)
 
     def hint(self, check: str) -> str | None:
-        return self.hints.get(check)
+        """The nudge a failed check shows: the first step of its hint, never the answer."""
+        steps = self.hint_steps(check)
+        return steps[0] if steps else None
+
+    def hint_steps(self, check: str) -> list[str]:
+        """The steps of a check's hint, from a question to the concrete idea (a plain string is one step)."""
+        hint = self.hints.get(check)
+        if hint is None:
+            return []
+        return [str(step) for step in hint] if isinstance(hint, list) else [str(hint)]
 
 
 def module_name_for(exercise_id: str) -> str:
@@ -87,6 +97,7 @@ def load_exercise(meta_dir: Path, course_dir: Path = COURSE_DIR) -> Exercise:
         requirements=tuple(data.get("requirements") or ()),
         hints=dict(data.get("hints") or {}),
         time_limit=float(data.get("time_limit", 60)),
+        run_env={str(k): str(v) for k, v in (data.get("run_env") or {}).items()},
         course_dir=course_dir,
     )
 
@@ -126,3 +137,12 @@ def requirement_modules(exercises: list[Exercise]) -> list[str]:
     wanted = {norm(r) for e in exercises for r in e.requirements}
     return sorted(module for module, dists in importlib.metadata.packages_distributions().items()
                   if any(norm(d) in wanted for d in dists) and module.isidentifier())
+
+
+def exercise_at(folder: str | Path, exercises: list[Exercise], root: Path) -> Exercise | None:
+    """The exercise whose folder under ``root`` holds ``folder`` (say, ``exercises/02-routing/templates``)."""
+    try:
+        parts = Path(folder).resolve().relative_to(Path(root).resolve()).parts
+    except ValueError:
+        return None
+    return next((e for e in exercises if parts and parts[0] == e.id), None)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import textwrap
 from dataclasses import asdict, dataclass, field
 
 REPORT_VERSION = 1
@@ -109,7 +111,30 @@ def fmt_points(x: float) -> str:
 MARKS = {"passed": "✓", "failed": "✗", "error": "!", "timeout": "⏱"}
 
 
-def render_exercise(result: ExerciseResult, paint: Painter, width: int = 16) -> str:
+def terminal_width() -> int:
+    """The terminal's width (``COLUMNS`` first), 80 when there is no terminal."""
+    return shutil.get_terminal_size((80, 24)).columns
+
+
+def wrapped(text: str, indent: str, width: int, first: str = "") -> list[str]:
+    """``first + text`` wrapped to ``width``, every line indented; words are never cut (URLs, code)."""
+    lines = []
+    for n, paragraph in enumerate(text.splitlines() or [""]):
+        lead = indent + (first if n == 0 else " " * len(first))
+        lines += textwrap.wrap(
+            paragraph, width=max(width, len(lead) + 20), initial_indent=lead,
+            subsequent_indent=indent + " " * len(first), break_long_words=False, break_on_hyphens=False,
+        ) or [lead.rstrip()]
+    return lines
+
+
+def labelled(label: str, text: str, indent: str, width: int, paint: Painter, *styles: str) -> list[str]:
+    """``label text`` wrapped under the text's first word, the label painted."""
+    lines = wrapped(text, indent, width, first=f"{label} ")
+    return [lines[0].replace(label, paint(label, *styles), 1), *lines[1:]]
+
+
+def render_exercise(result: ExerciseResult, paint: Painter, width: int = 16, columns: int | None = None) -> str:
     score = f"{fmt_points(result.score)}/{fmt_points(result.max_score)}"
     colour = {"passed": "green", "missing": "dim"}.get(result.status, "red" if result.score == 0 else "yellow")
     label = {"missing": "  (not found)", "error": "  (could not be graded)"}.get(result.status, "")
@@ -117,8 +142,9 @@ def render_exercise(result: ExerciseResult, paint: Painter, width: int = 16) -> 
     lines[0] = lines[0].replace(score.rjust(7), paint(score.rjust(7), colour), 1)
     if result.status == "missing":
         return lines[0]
+    columns = columns or terminal_width()
     if result.error:
-        lines.append("    " + paint(result.error, "red"))
+        lines += [paint(line, "red") for line in wrapped(result.error, "    ", columns)]
     for check in result.checks:
         if check.status == "passed":
             continue
@@ -126,22 +152,31 @@ def render_exercise(result: ExerciseResult, paint: Painter, width: int = 16) -> 
             continue
         mark = MARKS.get(check.status, "✗")
         title = check.doc or check.name
-        lines.append(f"    {paint(mark, 'red')} {title} ({fmt_points(check.points)}/{fmt_points(check.max_points)})")
+        points = f"({fmt_points(check.points)}/{fmt_points(check.max_points)})"
+        lines += labelled(mark, f"{title} {points}", "    ", columns, paint, "red")
         if check.message:
-            lines.append(f"      {check.message}")
+            lines += wrapped(check.message, "      ", columns)
         if check.hint:
-            lines.append(f"      {paint('Hint:', 'cyan')} {check.hint}")
+            lines += labelled("Hint:", check.hint, "      ", columns, paint, "cyan")
     return "\n".join(lines)
 
 
-def render_summary(results: list[ExerciseResult], paint: Painter, root_label: str) -> str:
+def render_summary(results: list[ExerciseResult], paint: Painter, root_label: str, following=None) -> str:
+    """The total, and what to do next: the first exercise without full marks, else ``following``
+    (the exercise after the last one graded), else well done."""
     score = sum(r.score for r in results)
     total = sum(r.max_score for r in results)
     done = sum(1 for r in results if r.full_marks)
     lines = ["", paint(f"Total: {fmt_points(score)}/{fmt_points(total)}", "bold") + f"  ({done} of {len(results)} exercises complete)"]
-    todo = next((r for r in results if not r.full_marks), None)
+    todo = next((r for r in results if not r.full_marks), None) or following
     if todo is None:
-        lines.append(paint("Every exercise has full marks. Well done!", "green"))
+        last = "Full marks: that was the last exercise." if len(results) == 1 else "Every exercise has full marks."
+        lines.append(paint(f"{last} Well done!", "green"))
     else:
-        lines.append(f"Next: {todo.id}, {todo.title}. Read {root_label}/{todo.id}/README.md")
+        lines += wrapped(f"Next: {todo.id}, {todo.title}. Read {root_label}/{todo.id}/README.md", "", terminal_width())
+    crashed = next((r for r in results if any(c.status == "error" for c in r.checks)), None)
+    if crashed:
+        lines.append(paint(f"Full traceback of an error: nox -s grade -- {crashed.id[:2]} --debug", "dim"))
+    if todo is not None and todo is not following:
+        lines.append(paint(f"Stuck? `nox -s hint -- {todo.id[:2]}` gives a hint, one step at a time.", "dim"))
     return "\n".join(lines)

@@ -8,4 +8,4 @@
 #     if __name__ == "__main__":
 #         app.run(debug=True)
 #
-# Run it with `python app.py` (or `flask --app app run`) and open http://127.0.0.1:5000/.
+# Run it with `nox -s run -- 01` (or `python app.py`, with Flask installed) and open http://127.0.0.1:5000/.

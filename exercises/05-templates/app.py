@@ -5,7 +5,8 @@ app = Flask(__name__)
 TASKS = ["Read the Flask quickstart", "Move the HTML into templates", "Escape user input"]
 
 # Every page repeats the same frame, and user input goes straight into the HTML.
-# Try /hello/<script>alert(1)</script> in a browser, then move each page into a template.
+# Try /hello/<b>hi and /hello/<img src=x onerror=alert(1)> in a browser (nox -s run -- 05),
+# then move each page into a template.
 
 
 @app.route("/")

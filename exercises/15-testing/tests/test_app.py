@@ -1,7 +1,7 @@
 """Tests for the notes API in app.py: write them here.
 
 README.md lists what the app promises; write at least one test per promise. Run them with
-`python -m pytest` in exercises/15-testing, grade them with `nox -s grade -- 15`.
+`nox -s pytest -- 15`, grade them with `nox -s grade -- 15`.
 """
 
 import pytest

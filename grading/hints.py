@@ -1,0 +1,95 @@
+"""``nox -s hint -- EX``: the next, more concrete hint for each failed check of an exercise.
+
+A check's hint, in its exercise's ``exercise.yaml``, is a list of steps: a question or a pointer
+to Flask's documentation first, then the idea, ready-to-paste code (if ever) last. A failed check
+shows only the first step, a nudge. Each ``nox -s hint`` shows the next step of every check still
+failing; how far each check went is kept in ``.grading-cache/hints.json`` (never committed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from grading.course import COURSE_DIR, UsageError, load_course
+from grading.local import cache_dir, exercise_root, graded, one_exercise, open_cache
+from grading.report import MARKS, Painter, fmt_points, labelled, terminal_width, use_colour, wrapped
+
+
+class HintLog:
+    """How many steps of each check's hint the student has seen (the nudge is step 1)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        try:
+            self.seen = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.seen = {}
+
+    def next_step(self, exercise_id: str, check: str, steps: int) -> int:
+        """The step to show now (1-based), remembered for next time; the last one stays the last."""
+        checks = self.seen.setdefault(exercise_id, {})
+        step = min(int(checks.get(check, 1)) + 1, steps)
+        checks[check] = step
+        return step
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.write_text(json.dumps(self.seen, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="nox -s hint --", description="Show the next, more concrete hint for each failed check of an exercise."
+    )
+    parser.add_argument("exercise", nargs="?", metavar="EXERCISE", help="id or number (default: the folder you are in)")
+    parser.add_argument("--root", default=None, help="folder holding the exercise folders (default: exercises/)")
+    return parser
+
+
+def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
+    args = build_parser().parse_args(argv)
+    root = exercise_root(args.root, course_dir)
+    try:
+        exercise = one_exercise(load_course(course_dir), args.exercise, root)
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    [result] = graded([exercise], root, open_cache(course_dir))
+    if result.status == "missing":
+        print(f"{root / exercise.id} was not found.", file=sys.stderr)
+        return 2
+    paint = Painter(use_colour())
+    columns = terminal_width()
+    score = f"{fmt_points(result.score)}/{fmt_points(result.max_score)}"
+    print(f"{paint(exercise.id, 'bold')}  {score}  {exercise.title}")
+    failed = [c for c in result.checks if c.status != "passed"]
+    if result.full_marks:
+        print(paint("Full marks: no hint needed.", "green"))
+        return 0
+    if result.error:  # the app could not be built: that comes first
+        print("\n".join(paint(line, "red") for line in wrapped(result.error, "  ", columns)))
+    log = HintLog(cache_dir(course_dir) / "hints.json")
+    more = False
+    for check in failed:
+        steps = exercise.hint_steps(check.name.split("[")[0])
+        print("\n".join(labelled(MARKS.get(check.status, "✗"), check.doc or check.name, "  ", columns, paint, "red")))
+        if not steps:
+            print("    (no hint for this check: ask your instructor)")
+            continue
+        step = log.next_step(exercise.id, check.name, len(steps))
+        more = more or step < len(steps)
+        label = f"Hint {step}/{len(steps)}:"
+        print("\n".join(labelled(label, steps[step - 1], "    ", columns, paint, "cyan")))
+    log.save()
+    if more:
+        print(f"\nStill stuck? `nox -s hint -- {exercise.id[:2]}` again shows the next step.")
+    else:
+        print("\nThat was the last step of every hint: the README and Flask's docs say the rest.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
