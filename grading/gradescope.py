@@ -51,7 +51,7 @@ RUN_AUTOGRADER = """\
 # Gradescope runs this for every submission: grade it with this bundle's graders.
 ROOT="${AUTOGRADER_ROOT:-/autograder}"
 PYTHON="${AUTOGRADER_PYTHON:-$ROOT/venv/bin/python}"
-cd "$ROOT/source" && exec "$PYTHON" -m grading.gradescope --autograder-root "$ROOT"
+cd "$ROOT/source" && exec "$PYTHON" -I grading/_boot.py grading.gradescope:main --autograder-root "$ROOT"
 """
 
 
