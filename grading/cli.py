@@ -95,7 +95,8 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
     print(render_summary(ordered, paint, readmes, following=_after(exercises, chosen)), flush=True)
     level = isolation_of(ordered)
     if level:
-        print(paint(f"Your code ran in a sandbox: {LEVEL_NAMES.get(level, level)}.", "dim"), flush=True)
+        line = f"Your code ran in a sandbox: {LEVEL_NAMES.get(level, level)}."
+        print(paint("\n".join(wrapped(line, "", terminal_width())), "dim"), flush=True)
     tampered = warning(changed_files(course_dir))
     if tampered:
         print(paint("\n".join(wrapped(f"Warning: {tampered}", "", terminal_width())), "yellow"), flush=True)

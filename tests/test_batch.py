@@ -289,17 +289,18 @@ def test_missing_class_folder_is_a_usage_error(tmp_path):
 
 # -- a student who stops grading, and a run that crashes -----------------------------------------
 
-STOPS_ITS_GRADER = "import os, signal\nos.kill(os.getppid(), signal.SIGSTOP)  # hostile: freeze the grader\n"
+NEVER_FINISHES = "while True:  # hostile: importing this never ends\n    pass\n"
 
 
 @pytest.fixture
 def stalling_class(tmp_path):
-    """ada (solutions) first, then zoe, whose 01-hello freezes the process grading her."""
+    """ada (solutions) first, then zoe, whose every exercise never finishes importing."""
     class_dir = tmp_path / "class"
     copy_exercises("solutions", class_dir / "ada")
     copy_exercises("solutions", class_dir / "zoe")
-    app = class_dir / "zoe" / "01-hello" / "app.py"
-    app.write_text(STOPS_ITS_GRADER + app.read_text(encoding="utf-8"), encoding="utf-8")
+    for exercise in IDS:
+        app = class_dir / "zoe" / exercise / "app.py"
+        app.write_text(NEVER_FINISHES + app.read_text(encoding="utf-8"), encoding="utf-8")
     return class_dir
 
 

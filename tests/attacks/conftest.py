@@ -426,6 +426,16 @@ class Attack:
                 return args[0]
             return lambda func: func
 
+        def run_to_the_end(args, cwd=None, env=None, **_):
+            """The noxfile's own runner (student sessions): the same command, in the test's environment."""
+            told = {k: v for k, v in (env or {}).items() if k in ("GRADING_INVOKED_FROM", "VIRTUAL_ENV", "PATH")}
+            outcome = run_command([str(a) for a in args], cwd=cwd or course, env={**env_base, **told},
+                                  timeout=timeout, logs=logs)
+            outcomes.append(outcome)
+            return outcome.code
+
+        import grading.processes as processes
+
         fake = types.ModuleType("nox")
         fake.__getattr__ = lambda name: session_decorator  # nox.parametrize and the like: no-ops
         fake.session = session_decorator
@@ -434,6 +444,7 @@ class Attack:
         fake.Session = Session
         saved = sys.modules.get("nox")
         sys.modules["nox"] = fake
+        saved_runner, processes.run_to_the_end = processes.run_to_the_end, run_to_the_end
         try:
             noxfile = runpy.run_path(str(course / "noxfile.py"), run_name="noxfile")
             try:
@@ -441,6 +452,7 @@ class Attack:
             except (CommandFailed, SystemExit):
                 pass
         finally:
+            processes.run_to_the_end = saved_runner
             if saved is None:
                 sys.modules.pop("nox", None)
             else:

@@ -54,7 +54,8 @@ class Klass:
     def grade(self, **kwargs):
         run = self.attack.batch(self.dir, "01", out=self.out, **kwargs)
         assert_finished(run.outcome, codes=(0,))
-        assert set(run.rows) == {"alice", "mallory"}, run.rows
+        # The gradebook keeps the rows of an earlier run (the planted one) and says the points possible.
+        assert {"alice", "mallory"} <= set(run.rows) <= {"alice", "mallory", "Points Possible", self.secrets["gradebook"]}
         return run
 
     def assert_alice_untouched(self, run) -> None:

@@ -14,7 +14,7 @@ import time
 import pytest
 import yaml
 
-from grading.classroom import WORKFLOW
+from grading.classroom import WORKFLOW, runner_id
 from grading.course import COURSE_DIR
 
 from .conftest import (
@@ -130,7 +130,7 @@ def test_github_output_and_step_summary_hold_only_the_judges_results(attack):
     lines = output.read_text(encoding="utf-8").splitlines()
     assert lines[0] == "earlier=step", "what earlier steps wrote must stay"
     written = [line.split("=", 1) for line in lines[1:]]
-    assert [key for key, _ in written] == ["ex01-hello"], (
+    assert [key for key, _ in written] == [runner_id(HELLO)], (
         f"GITHUB_OUTPUT holds more than the judge wrote: {lines}"
     )
     results = json.loads(base64.b64decode(written[0][1]))
