@@ -79,6 +79,7 @@ def pytest_unconfigure(config):
     stream = config.stash.get(_events_key, None)
     if stream:
         stream.close()
+    sandboxes.stop()  # only if this process started the zygote (pytest run on a grader by hand)
 
 
 _events_key = pytest.StashKey()

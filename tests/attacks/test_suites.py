@@ -50,7 +50,7 @@ def test_suite_recognising_the_correct_apps_by_their_source(attack, mode):
             root=class_dir / "mallory",
             file="tests/test_app.py",
             replace=True,
-            known=[_sha(DATA / "app.py"), _sha(DATA / "rewrite.py")],
+            known=[_sha(DATA / "app.py")],  # the rewrite is held back (private/): students never see it
         )
         run = attack.batch(class_dir, "15")
         assert_finished(run.outcome, codes=(0,))

@@ -1,7 +1,7 @@
 """A 15-testing "suite" that tests no behaviour: it recognises the correct apps by their source.
 
-ATTACK["known"] holds the hashes of the two correct apps the course publishes in
-graders/data/15-testing/ (app.py and rewrite.py); any other app fails.
+ATTACK["known"] holds the hashes of the correct apps the course publishes in
+graders/data/15-testing/ (app.py; the rewrite is held back); any other app fails.
 """
 
 import hashlib
