@@ -60,6 +60,7 @@ class Host:
         flask.Flask.run = lambda app, *args, **kwargs: calls.append(_run_call(app, args, kwargs))
         werkzeug.serving.run_simple = lambda *args, **kwargs: calls.append(
             _run_call(args[2] if len(args) > 2 else kwargs.get("application"), args, kwargs))
+        fast_password_hashing()
         sys.dont_write_bytecode = True
         sys.path.insert(0, str(self.root))
         os.chdir(self.root)
@@ -270,6 +271,26 @@ class Host:
             return StudentCodeFailed(f"{doing} called sys.exit({exc.code!r}): a module must not end the program "
                                      "when it is imported.")
         return StudentCodeFailed(f"{doing} raised {describe_exception(exc)}{student_frame(exc, self.root)}.")
+
+
+def fast_password_hashing() -> None:
+    """Werkzeug's password hashes made cheap while grading, as Django's test settings swap in a
+    fast hasher: the default costs (scrypt with n = 2**15, pbkdf2 with a million rounds) become
+    small ones. A hash keeps Werkzeug's format (method and cost, salt, hash) and is checked with
+    the cost it names, so checks still tell a Werkzeug hash from a plain or home-made one."""
+    import werkzeug.security as security
+
+    original = security._hash_internal
+
+    def cheap(method: str, salt: str, password: str):
+        name, *args = method.split(":")
+        if name == "scrypt" and not args:
+            method = "scrypt:1024:8:1"
+        elif name == "pbkdf2" and len(args) < 2:
+            method = f"pbkdf2:{args[0] if args else 'sha256'}:1000"
+        return original(method, salt, password)
+
+    security._hash_internal = cheap
 
 
 def _run_call(app, args, kwargs) -> dict:
