@@ -41,6 +41,11 @@ IGNORED_WHEN_COPYING = shutil.ignore_patterns(
     "__pycache__", "*.pyc", ".git", ".venv", "venv", "node_modules", ".pytest_cache", ".hypothesis"
 )
 HUNG_OPS = ("import", "app", "call", "run_main")
+CHECK_SECONDS = 5.0  # CPU seconds a check's student code may use, unless the check says otherwise
+# A crowded or slow machine (half a CPU on Gradescope) must not cost a correct solution its points:
+# student code is stopped by its CPU time, and by the clock only at this many times that (code that
+# sleeps or waits forever).
+WALL_FACTOR = 3
 
 
 def pytest_addoption(parser):
@@ -116,6 +121,21 @@ def pytest_collection_modifyitems(session, config, items):
     plan = [{"name": check_name(i), "doc": check_doc(i), "points": check_points(i)} for i in items]
     _emit(config, {"event": "plan", "checks": plan})
     items[:] = [i for i in items if check_name(i) not in skip]
+    for item in items:  # a check's time is CPU time; the clock only stops code that sleeps or blocks
+        seconds = check_seconds(item)
+        item.stash[_cpu_key] = seconds
+        item.add_marker(pytest.mark.timeout(seconds * WALL_FACTOR), append=False)
+
+
+def check_seconds(item) -> float:
+    """The CPU time a check's sandbox may use: its ``@pytest.mark.timeout``, or the graders' default."""
+    marker = item.get_closest_marker("timeout")
+    if marker is not None and marker.args:
+        return float(marker.args[0])
+    return float(item.config.getini("timeout") or CHECK_SECONDS)
+
+
+_cpu_key = pytest.StashKey()
 
 
 def pytest_runtest_logstart(nodeid, location):
@@ -224,7 +244,7 @@ def drop_links_out_of(folder: Path) -> None:
 _hung: set[str] = set()  # modules whose import (or factory) never finished: not waited for twice
 
 
-def _starter(exercise, folder: Path, shown: str):
+def _starter(exercise, folder: Path, shown: str, cpu_seconds: float = 0):
     """How to start a sandbox on ``folder`` (its private copy): forked by this run's zygote, or
     a new interpreter where there is none."""
     private = [str(exercise.course_dir / "graders" / "data")]
@@ -232,8 +252,8 @@ def _starter(exercise, folder: Path, shown: str):
     def start():
         zygote = sandboxes.current(exercise.course_dir)
         if zygote is None:
-            return sandboxes.SpawnedSandbox(str(folder), exercise.course_dir, shown, private=private)
-        return zygote.sandbox(str(folder), shown, private=private)
+            return sandboxes.SpawnedSandbox(str(folder), exercise.course_dir, shown, private, cpu_seconds)
+        return zygote.sandbox(str(folder), shown, private=private, cpu_seconds=cpu_seconds)
 
     return start
 
@@ -242,7 +262,8 @@ def _starter(exercise, folder: Path, shown: str):
 def session(request, exercise, submission):
     """The sandbox of this check: started on first use, killed (with all it started) at the end."""
     copy, shown = submission
-    check = _GuardedSession(_starter(exercise, copy, shown), copy)
+    seconds = request.node.stash.get(_cpu_key, CHECK_SECONDS)
+    check = _GuardedSession(_starter(exercise, copy, shown, seconds), copy, seconds)
     yield check
     check.close()
     if check.level:
@@ -284,7 +305,7 @@ class _GuardedSession(Session):
         try:
             return super().ask(op, **params)
         except BaseException as exc:
-            if op in HUNG_OPS and _is_timeout(exc):
+            if op in HUNG_OPS and (_is_timeout(exc) or getattr(exc, "kind", None) == "timeout"):
                 _hung.add(target)
             raise
 

@@ -21,12 +21,15 @@ as :class:`StudentCodeError`.
 from __future__ import annotations
 
 import builtins
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
 import flask
 
 from grading.sandboxes import Sandbox, SandboxGone
+
+SIGXCPU = 24  # Linux and macOS: the signal of a spent CPU-time limit
 
 
 class StudentCodeError(Exception):
@@ -97,8 +100,9 @@ class Session:
     in_flight: str | None = None  # the request being answered, for timeout messages
     importing: str | None = None  # the module being imported (or app being built), likewise
 
-    def __init__(self, start, student_path: Path):
+    def __init__(self, start, student_path: Path, cpu_seconds: float = 0):
         self._start = start
+        self.cpu_seconds = cpu_seconds  # what the sandbox may use (its wall timeout is longer)
         self._sandbox: Sandbox | None = None
         self.student_path = student_path
         self.templates: list[tuple[str, dict]] = []
@@ -126,12 +130,29 @@ class Session:
             reply = self.sandbox.ask(op, **params)
             Session.importing = None
         except SandboxGone:
-            raise StudentCodeError(
-                "The process running your code stopped during this check: your code ended Python "
-                "(os._exit, a crash, a signal) or used more memory or CPU time than allowed.",
-                kind="gone",
-            ) from None
+            raise self._why_gone() from None
         return answer(reply)
+
+    def _why_gone(self) -> StudentCodeError:
+        """What ended the sandbox, as the student needs to hear it."""
+        ended = None
+        for _ in range(25):  # the process may take a moment to be reaped
+            ended = self.sandbox.ended()
+            if ended is not None:
+                break
+            time.sleep(0.02)
+        doing = Session.in_flight or (f"importing {Session.importing}.py" if Session.importing else "this check")
+        if ended == 128 + SIGXCPU:
+            return StudentCodeError(
+                f"Your code used more than {self.cpu_seconds:g} s of CPU time ({doing}) and was stopped: look "
+                "for an endless loop.",
+                kind="timeout",
+            )
+        return StudentCodeError(
+            "The process running your code stopped during this check: your code ended Python "
+            "(os._exit, a crash, a signal) or used more memory than allowed.",
+            kind="gone",
+        )
 
     def close(self) -> None:
         if self._sandbox is not None:

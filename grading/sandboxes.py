@@ -97,9 +97,10 @@ class Zygote:
                     raise SandboxGone(f"the sandbox server is not answering ({exc})") from None
                 time.sleep(0.02)
 
-    def wall(self, copy: str, scratch: str, private: list[str] = ()) -> Wall:
+    def wall(self, copy: str, scratch: str, private: list[str] = (), cpu_seconds: float = 0) -> Wall:
         self.counter += 1
         return Wall(
+            cpu_seconds=cpu_seconds,
             copy=copy, scratch=scratch, uid=SANDBOX_UID + (os.getpid() * 7 + self.counter) % 3000,
             hide=[*self.hide, self.folder, tempfile.gettempdir()], course=str(self.course_dir), private=list(private),
             show=[p for p in [hypothesis_home()] if os.path.isdir(p)],
@@ -114,9 +115,9 @@ class Zygote:
             self.level = wanted if wanted in order and order.index(wanted) >= order.index(best) else best
         return self.level
 
-    def sandbox(self, copy: str, shown_as: str = "", private: list[str] = ()) -> Sandbox:
+    def sandbox(self, copy: str, shown_as: str = "", private: list[str] = (), cpu_seconds: float = 0) -> Sandbox:
         scratch = tempfile.mkdtemp(prefix="sandbox-tmp-")
-        wall = self.wall(copy, scratch, private)
+        wall = self.wall(copy, scratch, private, cpu_seconds)
         level = self.isolation(wall)
         ours, theirs = socket.socketpair()
         try:
@@ -127,7 +128,9 @@ class Zygote:
         if "pid" not in reply:
             ours.close()
             raise SandboxGone(f"no sandbox could be started: {reply.get('fault')}")
-        return Sandbox(ours, lambda: self._request({"op": "kill", "pid": reply["pid"], "level": level}), scratch, level)
+        sandbox = Sandbox(ours, lambda: self._request({"op": "kill", "pid": reply["pid"], "level": level}), scratch, level)
+        sandbox.ended = lambda: self._request({"op": "status", "pid": reply["pid"]}).get("ended")
+        return sandbox
 
     def close(self) -> None:
         """End every sandbox (and all they started), then the zygote."""
@@ -152,6 +155,7 @@ class Sandbox:
         self.scratch = scratch
         self.level = level
         self.broken: str | None = None
+        self.ended = lambda: None  # how it ended, once it has: its exit status, 128 + a signal
 
     def ask(self, op: str, **params) -> dict:
         """Send one request; the raw reply (``ok``, ``error``, ``raised`` or ``fault``)."""
@@ -178,9 +182,10 @@ class Sandbox:
 class SpawnedSandbox(Sandbox):
     """A sandbox that is a new interpreter (no ``fork`` here): it connects back over loopback."""
 
-    def __init__(self, copy: str, course_dir: Path, shown_as: str = "", private: list[str] = ()):
+    def __init__(self, copy: str, course_dir: Path, shown_as: str = "", private: list[str] = (), cpu_seconds: float = 0):
         scratch = tempfile.mkdtemp(prefix="sandbox-tmp-")
         wall = Wall(copy=copy, scratch=scratch, course=str(course_dir), hide=[tempfile.gettempdir()],
+                    cpu_seconds=cpu_seconds,
                     private=list(private), show=[p for p in [hypothesis_home()] if os.path.isdir(p)])
         token = secrets.token_hex(16)
         with socket.create_server(("127.0.0.1", 0)) as server:
@@ -211,6 +216,8 @@ class SpawnedSandbox(Sandbox):
             process.wait(5)
 
         super().__init__(sock, kill, scratch, "process")
+        self.ended = lambda: None if process.poll() is None else (
+            128 - process.returncode if process.returncode < 0 else process.returncode)
 
 
 def hypothesis_home() -> str:

@@ -85,6 +85,17 @@ def test_endless_loop_in_a_view_times_out_that_check_only(grade_cli, hostile_roo
     assert "GET /" in run.check("01-hello", "index_says_hello")["message"]
     assert {c["name"] for c in hello["checks"] if c["status"] != "passed"} == {"index_says_hello"}
     assert run.exercise("02-routing")["status"] == "passed"
+    assert "CPU time" in run.check("01-hello", "index_says_hello")["message"]
+
+
+def test_a_slow_answer_that_uses_no_cpu_is_not_a_timeout(grade_cli, hostile_root):
+    """A check's limit is CPU time: a correct app on a slow or crowded machine keeps its points
+    (here a view that waits 6 s, past the 5 s a check's code may compute, well within its clock)."""
+    root = hostile_root(HELLO.replace('return "Hello, Flask!"', '__import__("time").sleep(6)\n    return "Hello, Flask!"'))
+
+    run = grade_cli(root, "01")
+
+    assert run.exercise("01-hello")["status"] == "passed", run.exercise("01-hello")
 
 
 def test_megabytes_printed_do_not_reach_the_report(grade_cli, hostile_root):

@@ -66,6 +66,7 @@ class Wall:
     show: list[str] = field(default_factory=list)  # more folders it may read (Hypothesis' tables)
     course: str = ""  # the course: only grading/ and graders/ are shown, read-only
     private: list[str] = field(default_factory=list)  # folders of the course it must never read
+    cpu_seconds: float = 0  # the CPU time its check may use (0: the default limit)
 
 
 class WallError(Exception):
@@ -87,7 +88,9 @@ def enter(wall: Wall, level: str) -> None:
             os.setsid()
     if level in ("user", "namespaces"):
         _namespaces(wall, as_root=level == "user")
-    _limits(own_user=level == "user")
+    _limits(own_user=level == "user", cpu_seconds=wall.cpu_seconds)
+    if hasattr(signal, "SIGXCPU"):  # the spent CPU-time limit ends the process, even as PID 1 of its namespace
+        signal.signal(signal.SIGXCPU, lambda *_: os._exit(128 + signal.SIGXCPU))
     _environment(wall)
     install_audit_hook(wall)
 
@@ -129,7 +132,9 @@ def _wait_and_exit(pid: int) -> None:
             continue
         except ChildProcessError:
             os._exit(70)
-        os._exit(os.waitstatus_to_exitcode(status) & 0xFF if os.WIFEXITED(status) else 70)
+        if os.WIFSIGNALED(status):  # as a shell says it: 128 + the signal
+            os._exit(128 + os.WTERMSIG(status))
+        os._exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 70)
 
 
 # -- file system ----------------------------------------------------------------------------------
@@ -227,12 +232,14 @@ def _drop_capabilities(libc) -> None:
         raise WallError(f"capset: {os.strerror(_errno())}")
 
 
-def _limits(own_user: bool) -> None:
+def _limits(own_user: bool, cpu_seconds: float = 0) -> None:
     try:
         import resource
     except ImportError:  # Windows
         return
     wanted = dict(LIMITS)
+    if cpu_seconds:  # SIGXCPU ends the process at the soft limit
+        wanted["RLIMIT_CPU"] = (int(cpu_seconds) + 1, int(cpu_seconds) + 3)
     if own_user:
         wanted["RLIMIT_NPROC"] = (NPROC, NPROC)
     for name, (soft, hard) in wanted.items():

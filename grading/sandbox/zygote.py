@@ -7,6 +7,7 @@ folder only the judge can reach and serves three requests, one connection each::
     {"op": "level", "wall": {...}}           the best isolation level this machine allows
     {"op": "fork", "wall": {...}, ...} + fd  a new sandbox serving the judge on the passed socket
     {"op": "kill", "pid": n}                 end a sandbox and everything it started
+    {"op": "status", "pid": n}               how a sandbox ended: its exit status, 128 + a signal
     {"op": "shutdown"}                       end every sandbox, then itself
 
 It never imports student code: a forked child enters the wall first (:mod:`.confine`), then
@@ -29,17 +30,25 @@ from grading.sandbox.confine import Wall, enter, probe_level
 PR_SET_CHILD_SUBREAPER = 36
 
 
+# Imported while the zygote waits for requests (graders' probes and 15-testing's suites need them):
+# the first sandbox need not wait for them.
+WHEN_IDLE = ["grading.expect", "pytest", "hypothesis", "_hypothesis_pytestplugin", "pytest_timeout"]
+
+
 def preload(modules: list[str]) -> None:
     """Import what sandboxes need, once: a fork then starts with all of it in memory."""
     import flask  # noqa: F401
     import flask.testing  # noqa: F401
 
-    import grading.expect  # noqa: F401
     import grading.sandbox.host  # noqa: F401
 
-    for name in ["pytest", "_hypothesis_pytestplugin", "hypothesis", "pytest_timeout", *modules]:
-        with contextlib.suppress(Exception):
-            importlib.import_module(name)
+    for name in modules:
+        _import(name)
+
+
+def _import(name: str) -> None:
+    with contextlib.suppress(Exception):
+        importlib.import_module(name)
 
 
 def serve(listener: socket.socket) -> None:
@@ -49,12 +58,15 @@ def serve(listener: socket.socket) -> None:
         from grading.sandbox.confine import _libc
 
         _libc().prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
-    listener.settimeout(0.5)
+    later = list(WHEN_IDLE)
     while True:
         _reap(sandboxes)
+        listener.settimeout(0.01 if later else 0.5)
         try:
             conn, _ = listener.accept()
         except socket.timeout:
+            if later:
+                _import(later.pop(0))
             if os.getppid() != judge:  # the judge is gone
                 _kill_all(sandboxes)
                 return
@@ -88,6 +100,9 @@ def _handle(request: dict, fds: list[int], listener, conn, sandboxes: set[int]) 
         if request.get("level") == "process":  # in a PID namespace, everything died with its first process
             _kill_orphans(sandboxes)
         return {"killed": pid}
+    if op == "status":  # how a sandbox ended (None while it runs)
+        _reap(sandboxes)
+        return {"ended": ENDED.get(int(request["pid"]))}
     if op == "shutdown":
         _kill_all(sandboxes)
         raise SystemExit(0)
@@ -128,14 +143,21 @@ def _become_sandbox(fd: int, request: dict, keep) -> None:
         os._exit(code)
 
 
+ENDED: dict[int, int] = {}  # pid -> how it ended, as a shell says it (128 + signal)
+
+
 def _reap(sandboxes: set[int]) -> None:
     while True:
         try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
+            pid, status = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
             return
         if pid == 0:
             return
+        if pid in sandboxes:
+            ENDED[pid] = 128 + os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+            if len(ENDED) > 10_000:
+                ENDED.pop(next(iter(ENDED)))
         sandboxes.discard(pid)
 
 
