@@ -16,8 +16,9 @@
     nox -s lock                  re-pin requirements/grading.txt after changing a requirement
     nox -s bench                 time grading (see bench/grade.py)
 
-Inside an exercise folder, ``nox -f ../../noxfile.py -s grade`` (and the other student
-sessions) work on that exercise: nox itself only looks for noxfile.py in the current folder.
+Inside an exercise folder, ``nox -s grade`` (and the other student sessions) work on that
+exercise: nox only looks for noxfile.py in the current folder, so each exercise folder has a
+three-line one that loads this one.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ BOOT = "grading/_boot.py"
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_venv = "yes"  # grading again should not rebuild anything
 nox.options.sessions = ["grade"]
+nox.options.envdir = str(ROOT / ".nox")  # one set of environments, also from an exercise folder
 
 
 def install_pinned(session: nox.Session, *extra: str) -> None:

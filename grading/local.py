@@ -1,8 +1,9 @@
 """What the student sessions share: where the student is, and grading with the result cache.
 
 nox always runs from the folder of ``noxfile.py``; the noxfile passes the folder the student
-started it from in ``GRADING_INVOKED_FROM``, so that ``nox -f ../../noxfile.py -s grade`` inside
-``exercises/02-routing/`` grades 02-routing, and paths the student types are read from there.
+started it from in ``GRADING_INVOKED_FROM``, so that ``nox -s grade`` inside
+``exercises/02-routing/`` (whose noxfile.py loads the course's) grades 02-routing, and paths the
+student types are read from there.
 """
 
 from __future__ import annotations

@@ -238,7 +238,7 @@ def test_a_failing_grade_exits_1_without_nox_calling_it_a_failed_command(nox_env
 
 
 def test_nox_inside_an_exercise_folder_grades_that_exercise(nox_envdir):
-    done = nox(nox_envdir, COURSE_DIR / "exercises" / "03-request-data", "-f", "../../noxfile.py", "-s", "grade")
+    done = nox(nox_envdir, COURSE_DIR / "exercises" / "03-request-data", "-s", "grade")
     assert "Grading 1 exercise" in done.stdout and "03-request-data" in done.stdout, done.stdout + done.stderr
     assert "02-routing" not in done.stdout.split("Total:")[0]
 
