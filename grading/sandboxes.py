@@ -66,7 +66,8 @@ class Zygote:
         listener.listen(64)
         try:
             self.process = subprocess.Popen(
-                python_command("grading.sandbox.zygote:main", str(listener.fileno()), json.dumps(modules)),
+                python_command("grading.sandbox.zygote:main", str(listener.fileno()), json.dumps(modules),
+                               json.dumps(dataclasses.asdict(self.wall("", "")))),
                 pass_fds=[listener.fileno()],
                 env=clean_environment(self.folder),
                 cwd=self.folder,

@@ -138,11 +138,11 @@ def grade(
     """Grade ``exercises`` found under ``root``; call ``on_result`` as each one finishes."""
     root = Path(root).resolve()
     jobs = max(1, jobs or available_cpus())
-    preload(exercises)
     pending = [_Job(e, root, missing=not (root / e.id).is_dir() or (root / e.id).is_symlink()) for e in exercises]
     own_zygote = sandboxes._current is None and any(not job.missing for job in pending)
-    if own_zygote:
+    if own_zygote:  # first: it starts while this process imports what the judges need
         sandboxes.start(exercises[0].course_dir, requirement_modules(exercises), hide=[str(root)])
+    preload(exercises)
     tmp = tempfile.mkdtemp(prefix="grading-")
     running: list[_Job] = []
     finished: dict[str, ExerciseResult] = {}
