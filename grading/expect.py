@@ -20,8 +20,18 @@ class CheckFailed(AssertionError):
     """A check saw behaviour that breaks the exercise's contract."""
 
 
+class PreconditionFailed(CheckFailed):
+    """What a check needs is missing, for a reason other checks share (the cause, said once):
+    the first check it stops fails with this message, every later one is *not run*."""
+
+
 def fail(message: str) -> None:
     raise CheckFailed(message)
+
+
+def precondition(message: str) -> None:
+    """Fail because of a cause several checks share: said once, the later checks are not run."""
+    raise PreconditionFailed(message)
 
 
 def that(condition: bool, message: str) -> None:

@@ -34,7 +34,7 @@ import pytest
 
 from grading import sandboxes
 from grading.course import COURSE_DIR, exercise_id_for_grader, load_exercise
-from grading.expect import CheckFailed
+from grading.expect import CheckFailed, PreconditionFailed
 from grading.remote import Session, Student, StudentCodeError, StudentError
 
 IGNORED_WHEN_COPYING = shutil.ignore_patterns(
@@ -132,6 +132,7 @@ def pytest_runtest_makereport(item, call):
     report = outcome.get_result()
     if call.when == "call" or (call.when == "setup" and report.outcome != "passed"):
         status, message = _judge(item, call, report)
+        status, message = _once(item, call, status, message)
         points = check_points(item) if status == "passed" else 0.0
         _emit(
             item.config,
@@ -170,6 +171,35 @@ def _judge(item, call, report) -> tuple[str, str | None]:
     if isinstance(exc, StudentError):
         return "failed", f"{doing or 'Your code'} raised {exc.describe()}."
     return "error", f"The grader could not run this check ({type(exc).__name__}: {exc}); tell your instructor."
+
+
+SHARED_KINDS = ("import", "missing", "failed", "timeout")
+NOT_RUN = "Not run: "
+
+
+def _once(item, call, status: str, message: str | None) -> tuple[str, str | None]:
+    """One message per cause: a check that fails for the same reason as an earlier check of its
+    grader (the app cannot be built, a module never finishes importing, a precondition the
+    grader says several checks share) is *not run*, and its message names the cause once."""
+    if status == "passed" or call.excinfo is None or not message:
+        return status, message
+    if message.startswith(NOT_RUN):  # the engine already knows the cause (a module that never finished)
+        return "not_run", message
+    exc = _unwrap(call.excinfo.value)
+    shared = isinstance(exc, PreconditionFailed) or (
+        isinstance(exc, StudentCodeError) and exc.kind in SHARED_KINDS
+    ) or (status == "timeout" and message.startswith("Importing "))
+    if not shared:
+        return status, message
+    cause = message.removeprefix(NOT_RUN)
+    seen = item.config.stash.setdefault(_causes_key, {}).setdefault(item.module.__name__, set())
+    if cause in seen:
+        return "not_run", NOT_RUN + cause
+    seen.add(cause)
+    return status, cause
+
+
+_causes_key = pytest.StashKey()
 
 
 def _is_timeout(exc: BaseException) -> bool:
