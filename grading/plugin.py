@@ -170,6 +170,11 @@ def _judge(item, call, report) -> tuple[str, str | None]:
         return "failed", str(exc).split("\nassert ")[0].strip() or "An expectation of this check was not met."
     if isinstance(exc, StudentError):
         return "failed", f"{doing or 'Your code'} raised {exc.describe()}."
+    cause = student_cause(exc)  # the student's exception, caught and raised again as another one
+    if isinstance(cause, StudentCodeError):
+        return ("timeout" if cause.kind == "timeout" else "failed"), str(cause)
+    if isinstance(cause, StudentError):
+        return "failed", f"{doing or 'Your code'} raised {cause.describe()}."
     return "error", f"The grader could not run this check ({type(exc).__name__}: {exc}); tell your instructor."
 
 
@@ -200,6 +205,22 @@ def _once(item, call, status: str, message: str | None) -> tuple[str, str | None
 
 
 _causes_key = pytest.StashKey()
+
+
+def student_cause(exc: BaseException) -> BaseException | None:
+    """The student's exception behind ``exc`` (its cause or context, or one of a group's), if any:
+    a failure of student code, or of Flask on its behalf, is never blamed on the grader."""
+    seen: set[int] = set()
+    todo = [exc]
+    while todo:
+        one = todo.pop(0)
+        if one is None or id(one) in seen:
+            continue
+        seen.add(id(one))
+        if isinstance(one, (StudentError, StudentCodeError)):
+            return one
+        todo += [one.__cause__, one.__context__, *getattr(one, "exceptions", ())]
+    return None
 
 
 def _is_timeout(exc: BaseException) -> bool:

@@ -272,3 +272,18 @@ def test_the_failure_output_names_debug_when_student_code_raised():
     raised = CheckResult("c", 0.0, 1.0, "failed", "GET / answered 500. Your code raised ZeroDivisionError (app.py, line 3).")
     result = ExerciseResult("01-hello", "Hello", "failed", checks=[raised])
     assert "nox -s grade -- 01 --debug" in render_summary([result], Painter(False), "exercises")
+
+
+def test_a_student_exception_raised_again_by_the_grader_is_the_students():
+    from grading.plugin import student_cause
+    from grading.remote import student_exception
+
+    raised = student_exception({"type": "KeyError", "builtin": "KeyError", "message": "'id'", "where": " (app.py, line 3, in f)"})
+    try:
+        try:
+            raise raised
+        except KeyError as exc:
+            raise ValueError("the grader's own wrapping") from exc
+    except ValueError as wrapped:
+        assert student_cause(wrapped) is raised
+    assert student_cause(ValueError("a grader bug")) is None
