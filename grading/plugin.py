@@ -191,17 +191,23 @@ def _once(item, call, status: str, message: str | None) -> tuple[str, str | None
     if message.startswith(NOT_RUN):  # the engine already knows the cause (a module that never finished)
         return "not_run", message
     exc = _unwrap(call.excinfo.value)
-    shared = isinstance(exc, PreconditionFailed) or (
-        isinstance(exc, StudentCodeError) and exc.kind in SHARED_KINDS
-    ) or (status == "timeout" and message.startswith("Importing "))
-    if not shared:
+    raised = exc if isinstance(exc, StudentError) else getattr(exc, "student_exception", None)
+    if raised is None and not isinstance(exc, (CheckFailed, StudentCodeError)):
+        cause = student_cause(exc)
+        raised = cause if isinstance(cause, StudentError) else None
+    if isinstance(exc, PreconditionFailed) or (isinstance(exc, StudentCodeError) and exc.kind in SHARED_KINDS) or (
+        status == "timeout" and message.startswith("Importing ")
+    ):
+        key = message
+    elif isinstance(raised, StudentError) and raised.where:  # the same exception, from the same line of student code
+        key = f"{raised.type_name}: {raised.message}{raised.where}"
+    else:
         return status, message
-    cause = message.removeprefix(NOT_RUN)
-    seen = item.config.stash.setdefault(_causes_key, {}).setdefault(item.module.__name__, set())
-    if cause in seen:
-        return "not_run", NOT_RUN + cause
-    seen.add(cause)
-    return status, cause
+    seen = item.config.stash.setdefault(_causes_key, {}).setdefault(item.module.__name__, {})
+    if key in seen:
+        return "not_run", NOT_RUN + seen[key]
+    seen[key] = message
+    return status, message
 
 
 _causes_key = pytest.StashKey()

@@ -287,3 +287,25 @@ def test_a_student_exception_raised_again_by_the_grader_is_the_students():
     except ValueError as wrapped:
         assert student_cause(wrapped) is raised
     assert student_cause(ValueError("a grader bug")) is None
+
+
+def test_puzzling_statuses_are_explained_in_words():
+    """405, 415 and 308 say what they mean and what usually causes them."""
+    import flask
+
+    from grading import expect
+
+    app = flask.Flask("explained")
+    app.add_url_rule("/only-get", "g", lambda: "x")
+    app.add_url_rule("/json", "j", lambda: flask.request.json, methods=["POST"])
+    app.add_url_rule("/slash/", "s", lambda: "x")
+    client = app.test_client()
+    cases = [
+        (client.post("/only-get"), 200, ("405 Method Not Allowed", "does not accept POST", "methods=[")),
+        (client.post("/json", data="a=1"), 400, ("415 Unsupported Media Type", "get_json(silent=True)")),
+        (client.get("/slash"), 200, ("308 Permanent Redirect", "trailing slash")),
+    ]
+    for response, wanted, words in cases:
+        with pytest.raises(expect.CheckFailed) as failed:
+            expect.status(response, wanted)
+        assert all(w in str(failed.value) for w in words), str(failed.value)
