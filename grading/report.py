@@ -154,7 +154,8 @@ def render_exercise(result: ExerciseResult, paint: Painter, width: int = 16, col
             not_run.setdefault((check.message or "").removeprefix("Not run: "), []).append(check)
             continue
         said.add(check.message)
-        if result.error and check.message == result.error:
+        if result.error and check.message == result.error:  # the cause, said above: listed with the checks it stopped
+            not_run.setdefault(result.error, []).append(check)
             continue
         mark = MARKS.get(check.status, "✗")
         title = check.doc or check.name
@@ -167,7 +168,7 @@ def render_exercise(result: ExerciseResult, paint: Painter, width: int = 16, col
     for cause, checks in not_run.items():  # the cause once, then the checks it kept from running
         missed = fmt_points(sum(c.max_points for c in checks))
         if cause in said:
-            lines += labelled(MARKS["not_run"], f"Not run, for the reason above (0/{missed}):", "    ", columns, paint, "dim")
+            lines += labelled(MARKS["not_run"], f"Not judged, for the reason above (0/{missed}):", "    ", columns, paint, "dim")
         else:
             lines += labelled(MARKS["not_run"], f"Not run (0/{missed}): {cause}", "    ", columns, paint, "dim")
             said.add(cause)
