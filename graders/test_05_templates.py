@@ -116,7 +116,10 @@ def test_tasks_render_an_li_per_task(client, templates, app):
     expect.status(response, 200)
     names = rendered(templates, "/tasks")
     expect.that("tasks.html" in names, f"GET /tasks rendered {', '.join(names)}, expected tasks.html.")
-    expect.equal(list(context_of(templates, "tasks.html").get("tasks") or []), tasks, "The context variable tasks")
+    context = context_of(templates, "tasks.html")
+    expect.that("tasks" in context, "GET /tasks rendered tasks.html without a context variable tasks: it was not "
+                "passed to render_template.")
+    expect.equal(list(context.get("tasks") or []), tasks, "The context variable tasks")
     items = re.findall(r"<li\b[^>]*>(.*?)</li>", response.get_data(as_text=True), re.S | re.I)
     expect.equal([i.strip() for i in items], [str(escape(t)) for t in tasks], "With TASKS = " + repr(tasks) + ", the <li> items")
 

@@ -69,7 +69,8 @@ def users_table(student, database):
     for table, columns in tables.items():
         if COLUMNS <= set(columns):
             return table
-    expect.fail(f"After `flask init-db`, the database file has the tables {list(tables) or 'none'}, none with the "
+    found = f"the tables {', '.join(tables)}, but none" if tables else "no table at all, so none"
+    expect.fail(f"After `flask init-db`, the database file has {found} with the "
                 "columns id, name and email: define the User model and call db.create_all() in init-db.")
 
 

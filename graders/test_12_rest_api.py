@@ -116,7 +116,8 @@ def test_any_invalid_todo_is_refused_with_a_json_error(api, body):
     """Any POST body without a title of 1-200 characters, or with a non-boolean done, gets 400/422 JSON."""
     response = api.post("/api/todos", data=json.dumps(body), content_type="application/json")
     expect.that(response.status_code in ERROR_STATUSES, f"POST /api/todos with the JSON body "
-                f"{expect.show(json.dumps(body), 120)} answered {response.status_code}, expected 400 or 422.")
+                f"{expect.show(json.dumps(body), 120)} answered {response.status_code}, expected 400 or 422."
+                + expect.explain_status(response))
     expect.json_error(response, ERROR_STATUSES)
 
 

@@ -23,7 +23,7 @@ from grading.report import ExerciseResult, fmt_points
 WORKFLOW = Path(".github") / "workflows" / "classroom.yml"
 MESSAGE_LIMIT = 2000  # characters of a check's message kept in a Classroom result
 EXERCISE_STATUS = {"passed": "pass", "failed": "fail", "missing": "fail", "error": "error"}
-CHECK_STATUS = {"passed": "pass", "failed": "fail", "error": "error", "timeout": "error"}
+CHECK_STATUS = {"passed": "pass", "failed": "fail", "error": "error", "timeout": "error", "not_run": "fail"}
 
 
 def runner_id(exercise_id: str) -> str:

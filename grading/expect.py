@@ -17,11 +17,33 @@ from markupsafe import escape
 
 
 class CheckFailed(AssertionError):
-    """A check saw behaviour that breaks the exercise's contract."""
+    """A check saw behaviour that breaks the exercise's contract. ``student_exception``: the
+    exception of the student's code behind it (a 500), if any, so that one exception failing
+    several checks is said once (:mod:`grading.plugin`)."""
+
+    student_exception = None
+
+
+def _crashed(response, message: str) -> CheckFailed:
+    """A :class:`CheckFailed` for ``response``, remembering the student's exception behind a 500."""
+    failed = CheckFailed(message)
+    if response.status_code == 500:
+        failed.student_exception = getattr(response, "student_exception", None)
+    return failed
+
+
+class PreconditionFailed(CheckFailed):
+    """What a check needs is missing, for a reason other checks share (the cause, said once):
+    the first check it stops fails with this message, every later one is *not run*."""
 
 
 def fail(message: str) -> None:
     raise CheckFailed(message)
+
+
+def precondition(message: str) -> None:
+    """Fail because of a cause several checks share: said once, the later checks are not run."""
+    raise PreconditionFailed(message)
 
 
 def that(condition: bool, message: str) -> None:
@@ -62,21 +84,43 @@ def _why_500(response) -> str:
     return f" Your code raised {exc.describe()}."
 
 
+def explain_status(response) -> str:
+    """What a puzzling status means, in a beginner's words (405, 415, 308 and the like); "" if plain."""
+    code = response.status_code
+    req = getattr(response, "request", None)
+    method = getattr(req, "method", "") or "this method"
+    if code == 405:
+        allowed = response.headers.get("Allow", "")
+        return (f" 405 Method Not Allowed: the URL exists but does not accept {method}"
+                + (f" (only {allowed})" if allowed else "")
+                + "; list the methods a route accepts with methods=[...] in @app.route, or use @app.post and the like.")
+    if code == 415:
+        return (" 415 Unsupported Media Type: Flask's request.json (or get_json()) refuses a body that was not sent "
+                "as JSON; to answer such a request yourself, use request.get_json(silent=True) and check what "
+                "came back.")
+    if code == 308:
+        location = response.headers.get("Location", "")
+        slash = (" Flask does this when a route is declared with a trailing slash and the URL has none: declare the"
+                 " route exactly as the exercise writes it.") if location.split("?")[0].endswith("/") else ""
+        return " 308 Permanent Redirect: Flask sent the client elsewhere" + (f", to {show(location)}" if location else "") + "." + slash
+    return ""
+
+
 def status(response, expected: int | tuple[int, ...]) -> None:
     """The response has the expected status code (or one of them)."""
     wanted = expected if isinstance(expected, tuple) else (expected,)
     if response.status_code not in wanted:
         shown = " or ".join(str(w) for w in wanted)
-        raise CheckFailed(
+        raise _crashed(response,
             f"{request_of(response)} returned {response.status_code}, expected {shown}."
-            + _why_500(response)
+            + _why_500(response) + explain_status(response)
         )
 
 
 def no_server_error(response, request: str = "") -> None:
     """The app answered without a 5xx (``request`` describes it, if the response cannot)."""
     if response.status_code >= 500:
-        raise CheckFailed(
+        raise _crashed(response,
             f"{request or request_of(response)} answered {response.status_code}: a request, however odd, "
             "must get a 4xx answer, never a crash." + _why_500(response)
         )
@@ -124,10 +168,10 @@ def json(response, expected: Any = ..., status_code: int | tuple[int, ...] | Non
     if status_code is not None:
         status(response, status_code)
     if not response.is_json:
-        raise CheckFailed(
+        raise _crashed(response,
             f"{request_of(response)} returned {response.status_code} with Content-Type "
             f"{response.content_type!r}: {describe_body(body_of(response))}, expected JSON "
-            "(return a dict or use jsonify)." + _why_500(response)
+            "(return a dict or use jsonify)." + _why_500(response) + explain_status(response)
         )
     try:
         data = _json.loads(response.get_data(as_text=True))
@@ -180,4 +224,7 @@ def header(response, name: str, predicate=None, expected: str = "") -> str:
 def equal(actual: Any, expected: Any, what: str) -> None:
     """``what`` is ``expected``."""
     if actual != expected:
+        if isinstance(actual, (list, tuple, dict, str)) and not actual:  # "is []" reads like a typo
+            kind = {list: "list", tuple: "list", dict: "object", str: "text"}.get(type(actual), "value")
+            raise CheckFailed(f"{what} is an empty {kind} ({show(actual)}), expected {show(expected)}.")
         raise CheckFailed(f"{what} is {show(actual)}, expected {show(expected)}.")

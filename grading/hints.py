@@ -65,7 +65,8 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
     columns = terminal_width()
     score = f"{fmt_points(result.score)}/{fmt_points(result.max_score)}"
     print(f"{paint(exercise.id, 'bold')}  {score}  {exercise.title}")
-    failed = [c for c in result.checks if c.status != "passed"]
+    failed = [c for c in result.checks if c.status not in ("passed", "not_run")]
+    not_run = [c for c in result.checks if c.status == "not_run"]  # no hint: their cause comes first
     if result.full_marks:
         print(paint("Full marks: no hint needed.", "green"))
         return 0
@@ -76,6 +77,8 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
     for check in failed:
         steps = exercise.hint_steps(check.name.split("[")[0])
         print("\n".join(labelled(MARKS.get(check.status, "✗"), check.doc or check.name, "  ", columns, paint, "red")))
+        if check.message and check.message != result.error and any(c.message == f"Not run: {check.message}" for c in not_run):
+            print("\n".join(wrapped(check.message, "    ", columns)))  # the cause other checks wait for
         if not steps:
             print("    (no hint for this check: ask your instructor)")
             continue
@@ -83,6 +86,11 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
         more = more or step < len(steps)
         label = f"Hint {step}/{len(steps)}:"
         print("\n".join(labelled(label, steps[step - 1], "    ", columns, paint, "cyan")))
+    if not_run:
+        print("\n".join(labelled(MARKS["not_run"], "Not run until the cause above is fixed (no hint for them yet):",
+                                  "  ", columns, paint, "dim")))
+        for check in not_run:
+            print("\n".join(wrapped(check.doc or check.name, "    ", columns, first="- ")))
     log.save()
     if more:
         print(f"\nStill stuck? `nox -s hint -- {exercise.id[:2]}` again shows the next step.")

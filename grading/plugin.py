@@ -34,7 +34,7 @@ import pytest
 
 from grading import sandboxes
 from grading.course import COURSE_DIR, exercise_id_for_grader, load_exercise
-from grading.expect import CheckFailed
+from grading.expect import CheckFailed, PreconditionFailed
 from grading.remote import Session, Student, StudentCodeError, StudentError
 
 IGNORED_WHEN_COPYING = shutil.ignore_patterns(
@@ -153,6 +153,7 @@ def pytest_runtest_makereport(item, call):
     report = outcome.get_result()
     if call.when == "call" or (call.when == "setup" and report.outcome != "passed"):
         status, message = _judge(item, call, report)
+        status, message = _once(item, call, status, message)
         points = check_points(item) if status == "passed" else 0.0
         _emit(
             item.config,
@@ -190,7 +191,63 @@ def _judge(item, call, report) -> tuple[str, str | None]:
         return "failed", str(exc).split("\nassert ")[0].strip() or "An expectation of this check was not met."
     if isinstance(exc, StudentError):
         return "failed", f"{doing or 'Your code'} raised {exc.describe()}."
+    cause = student_cause(exc)  # the student's exception, caught and raised again as another one
+    if isinstance(cause, StudentCodeError):
+        return ("timeout" if cause.kind == "timeout" else "failed"), str(cause)
+    if isinstance(cause, StudentError):
+        return "failed", f"{doing or 'Your code'} raised {cause.describe()}."
     return "error", f"The grader could not run this check ({type(exc).__name__}: {exc}); tell your instructor."
+
+
+SHARED_KINDS = ("import", "missing", "failed", "timeout")
+NOT_RUN = "Not run: "
+
+
+def _once(item, call, status: str, message: str | None) -> tuple[str, str | None]:
+    """One message per cause: a check that fails for the same reason as an earlier check of its
+    grader (the app cannot be built, a module never finishes importing, a precondition the
+    grader says several checks share) is *not run*, and its message names the cause once."""
+    if status == "passed" or call.excinfo is None or not message:
+        return status, message
+    if message.startswith(NOT_RUN):  # the engine already knows the cause (a module that never finished)
+        return "not_run", message
+    exc = _unwrap(call.excinfo.value)
+    raised = exc if isinstance(exc, StudentError) else getattr(exc, "student_exception", None)
+    if raised is None and not isinstance(exc, (CheckFailed, StudentCodeError)):
+        cause = student_cause(exc)
+        raised = cause if isinstance(cause, StudentError) else None
+    if isinstance(exc, PreconditionFailed) or (isinstance(exc, StudentCodeError) and exc.kind in SHARED_KINDS) or (
+        status == "timeout" and message.startswith("Importing ")
+    ):
+        key = message
+    elif isinstance(raised, StudentError) and raised.where:  # the same exception, from the same line of student code
+        key = f"{raised.type_name}: {raised.message}{raised.where}"
+    else:
+        return status, message
+    seen = item.config.stash.setdefault(_causes_key, {}).setdefault(item.module.__name__, {})
+    if key in seen:
+        return "not_run", NOT_RUN + seen[key]
+    seen[key] = message
+    return status, message
+
+
+_causes_key = pytest.StashKey()
+
+
+def student_cause(exc: BaseException) -> BaseException | None:
+    """The student's exception behind ``exc`` (its cause or context, or one of a group's), if any:
+    a failure of student code, or of Flask on its behalf, is never blamed on the grader."""
+    seen: set[int] = set()
+    todo = [exc]
+    while todo:
+        one = todo.pop(0)
+        if one is None or id(one) in seen:
+            continue
+        seen.add(id(one))
+        if isinstance(one, (StudentError, StudentCodeError)):
+            return one
+        todo += [one.__cause__, one.__context__, *getattr(one, "exceptions", ())]
+    return None
 
 
 def _is_timeout(exc: BaseException) -> bool:

@@ -54,7 +54,7 @@ class StudentError(Exception):
 
     def describe(self) -> str:
         """``ZeroDivisionError: division by zero (app.py, line 9, in crash)``: first line, short."""
-        first = self.message.splitlines()[0][:200] if self.message else ""
+        first = self.message.splitlines()[0][:200].rstrip(".") if self.message else ""
         return f"{self.type_name}: {first}{self.where}" if first else f"{self.type_name}{self.where}"
 
 

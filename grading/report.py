@@ -16,7 +16,7 @@ class CheckResult:
     name: str
     points: float
     max_points: float
-    status: str  # passed | failed | error | timeout
+    status: str  # passed | failed | error | timeout | not_run (an earlier check's cause: 0 points)
     message: str | None = None
     hint: str | None = None
     doc: str = ""  # one line saying what the check is about (terminal only)
@@ -108,7 +108,7 @@ def fmt_points(x: float) -> str:
     return f"{x:g}"
 
 
-MARKS = {"passed": "✓", "failed": "✗", "error": "!", "timeout": "⏱"}
+MARKS = {"passed": "✓", "failed": "✗", "error": "!", "timeout": "⏱", "not_run": "○"}
 
 
 def terminal_width() -> int:
@@ -145,10 +145,17 @@ def render_exercise(result: ExerciseResult, paint: Painter, width: int = 16, col
     columns = columns or terminal_width()
     if result.error:
         lines += [paint(line, "red") for line in wrapped(result.error, "    ", columns)]
+    said = {result.error} if result.error else set()
+    not_run: dict[str, list[CheckResult]] = {}
     for check in result.checks:
         if check.status == "passed":
             continue
-        if result.error and check.message == result.error:
+        if check.status == "not_run":
+            not_run.setdefault((check.message or "").removeprefix("Not run: "), []).append(check)
+            continue
+        said.add(check.message)
+        if result.error and check.message == result.error:  # the cause, said above: listed with the checks it stopped
+            not_run.setdefault(result.error, []).append(check)
             continue
         mark = MARKS.get(check.status, "✗")
         title = check.doc or check.name
@@ -158,6 +165,15 @@ def render_exercise(result: ExerciseResult, paint: Painter, width: int = 16, col
             lines += wrapped(check.message, "      ", columns)
         if check.hint:
             lines += labelled("Hint:", check.hint, "      ", columns, paint, "cyan")
+    for cause, checks in not_run.items():  # the cause once, then the checks it kept from running
+        missed = fmt_points(sum(c.max_points for c in checks))
+        if cause in said:
+            lines += labelled(MARKS["not_run"], f"Not judged, for the reason above (0/{missed}):", "    ", columns, paint, "dim")
+        else:
+            lines += labelled(MARKS["not_run"], f"Not run (0/{missed}): {cause}", "    ", columns, paint, "dim")
+            said.add(cause)
+        for check in checks:
+            lines += wrapped(check.doc or check.name, "      ", columns, first="- ")
     return "\n".join(lines)
 
 
@@ -174,7 +190,8 @@ def render_summary(results: list[ExerciseResult], paint: Painter, root_label: st
         lines.append(paint(f"{last} Well done!", "green"))
     else:
         lines += wrapped(f"Next: {todo.id}, {todo.title}. Read {root_label}/{todo.id}/README.md", "", terminal_width())
-    crashed = next((r for r in results if any(c.status == "error" for c in r.checks)), None)
+    crashed = next((r for r in results if r.status == "error" or any(
+        c.status in ("error", "timeout") or " raised " in (c.message or "") for c in r.checks)), None)
     if crashed:
         lines.append(paint(f"Full traceback of an error: nox -s grade -- {crashed.id[:2]} --debug", "dim"))
     if todo is not None and todo is not following:

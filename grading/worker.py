@@ -269,7 +269,7 @@ def _result(job: _Job) -> ExerciseResult:
                 max_points=float(planned["points"]),
                 status=status,
                 message=message,
-                hint=None if status == "passed" else hint,
+                hint=None if status in ("passed", "not_run") else hint,
                 doc=planned["doc"],
             )
         )
@@ -282,7 +282,7 @@ def _result(job: _Job) -> ExerciseResult:
     elif job.error:
         result.status = "error"
         result.error = job.error
-    elif checks and all(c.status in ("error", "timeout") for c in checks):
+    elif checks and all(c.status in ("error", "timeout", "not_run") for c in checks):
         result.status = "error"
         result.error = next((c.message for c in checks if c.message), "No check could run.")
     elif result.max_score and result.score == result.max_score:

@@ -1,5 +1,7 @@
 """The 02-routing grader: what it accepts and what it refuses."""
 
+from conftest import EXERCISES
+
 
 def test_starter_loses_each_broken_rule(grade):
     result = grade.starter("02-routing")
@@ -35,3 +37,11 @@ def test_renamed_view_loses_the_endpoint_check(grade):
 def test_rule_without_trailing_slash_loses_the_projects_check(grade):
     result = grade.mutant("02-routing", {"app.py": [('"/projects/"', '"/projects"')]})
     assert result.lost == {"projects_has_trailing_slash"}
+
+
+def test_a_trailing_slash_is_explained_as_one(grade):
+    result = grade.mutant("02-routing", {"app.py": [('@app.route("/about")', '@app.route("/about/")')]})
+    assert result.lost == {"about_page"}, result.explain()
+    check = result.check("about_page")
+    assert "308 Permanent Redirect" in check.message and "trailing slash" in check.message, check.message
+    assert "trailing slash" in " ".join(EXERCISES["02-routing"].hints["about_page"])  # not only "case included"

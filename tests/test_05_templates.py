@@ -51,3 +51,19 @@ def test_name_passed_under_another_variable_loses_the_context_check(grade):
         "templates/hello.html": [("{{ name }}", "{{ who }}")],
     })
     assert result.lost == {"hello_renders_hello_html_with_the_name"}
+
+
+def test_tasks_not_passed_to_the_template_says_so(grade):
+    result = grade.mutant("05-templates", {"app.py": [('render_template("tasks.html", tasks=TASKS)', 'render_template("tasks.html")')]})
+    message = result.check("tasks_render_an_li_per_task").message
+    assert "without a context variable tasks" in message and "not passed" in message, message
+
+
+def test_a_misspelled_template_is_said_once_and_the_checks_it_stops_are_not_run(grade):
+    result = grade.mutant("05-templates", {"app.py": [('render_template("tasks.html", tasks=TASKS)', 'render_template("task.html", tasks=TASKS)')]})
+    failing = [c for c in result.result.checks if c.status != "passed"]
+    assert [c.status for c in failing].count("failed") == 1 and len(failing) == 4, result.explain()
+    first = failing[0]
+    assert "TemplateNotFound: task.html (app.py, line 20, in tasks)" in first.message and first.hint
+    assert all(c.status == "not_run" and c.message == "Not run: " + first.message and c.hint is None
+               for c in failing[1:]), result.explain()

@@ -43,3 +43,25 @@ def test_users_kept_in_a_list_lose_the_database_checks(grade):
         ("        return user.to_dict(), 201", "        NAMES.append(user.name)\n        return user.to_dict(), 201"),
     ]})
     assert result.lost == {"second_app_on_the_same_file_sees_the_data"}
+
+
+def test_a_model_returned_by_a_view_is_the_students_bug_with_its_line(grade):
+    result = grade.mutant(ID, {"app.py": [("return db.get_or_404(User, user_id).to_dict()",
+                                           "return db.get_or_404(User, user_id)")]})
+    assert result.lost == {"users_are_listed_and_found_by_id"}, result.explain()
+    message = result.check("users_are_listed_and_found_by_id").message
+    assert "it was a User (app.py, line 55, in get_user)." in message, message
+    assert "grader" not in message and ".." not in message, message
+
+
+def test_init_db_creating_nothing_says_there_is_no_table(grade):
+    result = grade.mutant(ID, {"app.py": [("        db.create_all()\n", "        pass\n")]})
+    messages = [c.message for c in result.result.checks if c.message and "init-db" in c.message]
+    assert messages and "no table at all" in messages[0] and "none, none" not in messages[0], result.explain()
+
+
+def test_an_empty_user_list_is_called_empty(grade):
+    result = grade.mutant(ID, {"app.py": [(
+        "return [u.to_dict() for u in db.session.scalars(db.select(User).order_by(User.id))]", "return []")]})
+    message = result.check("users_are_listed_and_found_by_id").message
+    assert "The names in GET /users is an empty list ([])" in message, message

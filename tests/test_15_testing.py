@@ -101,6 +101,10 @@ def test_suite_failing_on_the_given_app_scores_zero_and_names_the_test(grade):
     assert "given app" in message
     assert "tests/test_app.py::test_ids_start_at_1_and_count_up failed" in message
     assert "[1, 2, 3] == [0, 1, 2]" in message
+    statuses = [c.status for c in result.result.checks]  # the cause once, the other checks not run
+    assert statuses.count("not_run") == len(statuses) - 1 and statuses[0] == "failed", result.explain()
+    assert all(c.message.startswith("Not run: Not counted") and c.hint is None
+               for c in result.result.checks if c.status == "not_run"), result.explain()
 
 
 def test_suite_testing_how_app_py_is_written_fails_on_the_rewrite(grade):

@@ -144,8 +144,11 @@ def test_json_report_has_exactly_the_documented_shape(grade_cli, hostile_root):
         assert exercise["max_score"] == sum(c["max_points"] for c in exercise["checks"])
         for check in exercise["checks"]:
             assert set(check) == {"name", "points", "max_points", "status", "message", "hint"}
-            assert check["status"] in {"passed", "failed", "error", "timeout"}
+            assert check["status"] in {"passed", "failed", "error", "timeout", "not_run"}
             assert isinstance(check["points"], float) and isinstance(check["max_points"], float)
+            if check["status"] == "not_run":  # an earlier check's cause: no points, no hint, why in one line
+                assert check["points"] == 0.0 and check["hint"] is None
+                assert check["message"].startswith("Not run: ")
     failed = run.check("01-hello", "index_says_hello")
     assert failed["points"] == 0.0
     assert "Hello, Flask!" in failed["message"] and "Hi" in failed["message"]
@@ -248,3 +251,72 @@ def test_user_namespaces_level_grades_like_the_others(grade_cli):
     run = grade_cli(SOLUTIONS, "01", "02", env={"GRADING_ISOLATION": "namespaces"})
     assert run.code == 0, run.out + run.err
     assert {e["isolation"] for e in run.report["exercises"]} <= {"namespaces", "process"}
+
+
+def test_one_cause_is_said_once_and_the_checks_it_stops_are_not_run(grade):
+    """A factory that raises: the first check says why, with the file and line; the others are not
+    run (0 points, no hint, the same cause), and the terminal says the cause once then lists them."""
+    from grading.report import Painter, render_exercise
+
+    graded = grade.mutant("09-database", {"app.py": [
+        ("    app = Flask(__name__, instance_relative_config=True)\n",
+         "    app = Flask(__name__, instance_relative_config=True)\n    raise RuntimeError('no database today')\n"),
+    ]})
+    checks = graded.result.checks
+    assert graded.score == 0 and graded.result.status in ("error", "failed"), graded.explain()
+    first, *rest = checks
+    assert first.status in ("error", "failed") and "no database today" in first.message, graded.explain()
+    assert "app.py" in first.message and "line 22" in first.message, first.message
+    assert rest and all(c.status == "not_run" for c in rest), graded.explain()
+    assert all(c.points == 0 and c.hint is None and c.message.startswith("Not run: ") for c in rest)
+    assert all("no database today" in c.message for c in rest)
+    shown = render_exercise(graded.result, Painter(False), columns=100)
+    assert shown.count("no database today") == 1, shown
+    flat = " ".join(shown.split())
+    assert "Not judged, for the reason above" in shown and all(" ".join((c.doc or c.name).split()) in flat for c in rest), shown
+    assert shown.count("Hint:") <= 1, shown
+
+
+def test_the_failure_output_names_debug_when_student_code_raised():
+    from grading.report import CheckResult, ExerciseResult, Painter, render_summary
+
+    raised = CheckResult("c", 0.0, 1.0, "failed", "GET / answered 500. Your code raised ZeroDivisionError (app.py, line 3).")
+    result = ExerciseResult("01-hello", "Hello", "failed", checks=[raised])
+    assert "nox -s grade -- 01 --debug" in render_summary([result], Painter(False), "exercises")
+
+
+def test_a_student_exception_raised_again_by_the_grader_is_the_students():
+    from grading.plugin import student_cause
+    from grading.remote import student_exception
+
+    raised = student_exception({"type": "KeyError", "builtin": "KeyError", "message": "'id'", "where": " (app.py, line 3, in f)"})
+    try:
+        try:
+            raise raised
+        except KeyError as exc:
+            raise ValueError("the grader's own wrapping") from exc
+    except ValueError as wrapped:
+        assert student_cause(wrapped) is raised
+    assert student_cause(ValueError("a grader bug")) is None
+
+
+def test_puzzling_statuses_are_explained_in_words():
+    """405, 415 and 308 say what they mean and what usually causes them."""
+    import flask
+
+    from grading import expect
+
+    app = flask.Flask("explained")
+    app.add_url_rule("/only-get", "g", lambda: "x")
+    app.add_url_rule("/json", "j", lambda: flask.request.json, methods=["POST"])
+    app.add_url_rule("/slash/", "s", lambda: "x")
+    client = app.test_client()
+    cases = [
+        (client.post("/only-get"), 200, ("405 Method Not Allowed", "does not accept POST", "methods=[")),
+        (client.post("/json", data="a=1"), 400, ("415 Unsupported Media Type", "get_json(silent=True)")),
+        (client.get("/slash"), 200, ("308 Permanent Redirect", "trailing slash")),
+    ]
+    for response, wanted, words in cases:
+        with pytest.raises(expect.CheckFailed) as failed:
+            expect.status(response, wanted)
+        assert all(w in str(failed.value) for w in words), str(failed.value)

@@ -110,3 +110,25 @@ def test_junit_has_a_testcase_per_check_and_a_failure_per_lost_one(run):
             assert float(points) == check["points"]
         failures = sum(c["status"] == "failed" for c in exercise["checks"])
         assert int(suite.get("failures")) == failures
+
+
+def test_a_check_not_run_is_zero_points_and_one_line_of_why_in_every_output():
+    from grading.classroom import reporter_results
+    from grading.gradescope import results_json
+    from grading.junit import junit_tree
+    from grading.report import CheckResult, ExerciseResult
+
+    cause = "create_app() raised RuntimeError: boom (app.py, line 3, in create_app)."
+    checks = [
+        CheckResult("first", 0.0, 2.0, "failed", cause, hint="Is the factory finished?"),
+        CheckResult("second", 0.0, 1.0, "not_run", f"Not run: {cause}"),
+    ]
+    result = ExerciseResult("09-database", "DB", "failed", checks=checks)
+    [_, classroom] = reporter_results(result)["tests"]
+    assert classroom["status"] == "fail" and classroom["score"] == 0 and classroom["message"] == f"Not run: {cause}"
+    [_, gradescope] = results_json([result], 1.0)["tests"]
+    assert gradescope["score"] == 0 and gradescope["status"] == "failed" and gradescope["output"] == f"Not run: {cause}"
+    suite = junit_tree([result]).getroot().find("testsuite")
+    assert suite.get("skipped") == "1" and suite.get("failures") == "1"
+    skipped = suite.find("testcase[@name='second']/skipped")
+    assert skipped is not None and skipped.get("message") == f"Not run: {cause}"

@@ -334,3 +334,18 @@ def test_watch_grades_again_on_save_moves_on_and_stops_on_ctrl_c(tmp_path, comma
         watch.process.send_signal(signal.SIGINT)
         assert watch.process.wait(timeout=10) == 0
         assert "Stopped watching" in watch.output
+
+
+def test_hint_gives_no_hint_for_a_check_that_was_not_run(tmp_path):
+    root = tmp_path / "root"
+    folder = copy(root, "solutions", "09-database")
+    app_py = folder / "app.py"
+    app_py.write_text(app_py.read_text().replace(
+        "    app = Flask(__name__, instance_relative_config=True)\n",
+        "    app = Flask(__name__, instance_relative_config=True)\n    raise RuntimeError('no database today')\n", 1))
+    env = {**os.environ, "GRADING_CACHE_DIR": str(tmp_path / "cache"), "COLUMNS": "1000", "NO_COLOR": "1"}
+    done = subprocess.run([sys.executable, "-m", "grading.hints", "09", "--root", str(root)],
+                          cwd=COURSE_DIR, capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 0, done.stderr
+    assert len(re.findall(r"Hint \d+/\d+:", done.stdout)) == 1, done.stdout
+    assert done.stdout.count("no database today") == 1 and "Not run until the cause above is fixed" in done.stdout, done.stdout

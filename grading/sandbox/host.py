@@ -252,6 +252,13 @@ class Host:
             self.rendered.append([template.name, plain(dict(context))])
 
     def _exception(self, sender, exception, **extra):
+        if not student_frame(exception, self.root):  # raised by Flask on behalf of a view: name the view
+            try:
+                rule = flask.request.url_rule
+                view = sender.view_functions.get(rule.endpoint) if rule is not None else None
+                exception.__grading_where__ = view_place(view, self.root) if view is not None else ""
+            except Exception:
+                pass
         self.raised.append(exception)
 
     def describe(self, exc: BaseException) -> dict:
@@ -413,12 +420,33 @@ def describe_exception(exc: BaseException) -> str:
 
 
 def student_frame(exc: BaseException, root: Path) -> str:
-    """`` (app.py, line 12, in show_post)`` for the last frame of ``exc`` in student code."""
+    """`` (app.py, line 12, in show_post)`` for the last frame of ``exc`` in student code (or, for an
+    exception Flask raised about what a view did, such as a return value it rejects, the view's)."""
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith(str(root) + os.sep)]
     if not frames:
-        return ""
+        return getattr(exc, "__grading_where__", "")
     f = frames[-1]
     return f" ({os.path.relpath(f.filename, root)}, line {f.lineno}, in {f.name})"
+
+
+def view_place(view, root: Path) -> str:
+    """`` (app.py, line 55, in get_user)``: the view's ``return`` line if it has one, else its ``def``."""
+    import ast
+    import textwrap
+
+    view = inspect.unwrap(view)
+    code = getattr(view, "__code__", None)
+    if code is None or not code.co_filename.startswith(str(root) + os.sep):
+        return ""
+    line = code.co_firstlineno
+    try:
+        lines, first = inspect.getsourcelines(view)
+        tree = ast.parse(textwrap.dedent("".join(lines)))
+        returns = [n.lineno for n in ast.walk(tree.body[0]) if isinstance(n, ast.Return)]
+        line = first + max(returns) - 1 if len(returns) == 1 else first + tree.body[0].lineno - 1
+    except (OSError, SyntaxError, IndexError, TypeError):
+        pass
+    return f" ({os.path.relpath(code.co_filename, root)}, line {line}, in {code.co_name})"
 
 
 def spawned(argv: list[str]) -> None:
