@@ -51,3 +51,16 @@ def test_name_passed_under_another_variable_loses_the_context_check(grade):
         "templates/hello.html": [("{{ name }}", "{{ who }}")],
     })
     assert result.lost == {"hello_renders_hello_html_with_the_name"}
+
+
+def test_placeholder_task_item_on_empty_list_loses_the_empty_list_check(grade):
+    result = grade.mutant(ID, {"templates/tasks.html": [
+        ("    <p>No tasks yet</p>\n", "    <ul><li>Example task</li></ul>\n    <p>No tasks yet</p>\n"),
+    ]})
+    assert result.lost == {"empty_task_list_says_no_tasks_yet"}
+    assert "Example task" in result.check("empty_task_list_says_no_tasks_yet").message
+
+
+def test_task_shown_twice_loses_the_li_per_task_check(grade):
+    result = grade.mutant(ID, {"templates/tasks.html": [("<li>{{ task }}</li>", "<li>{{ task }}</li><li>{{ task }}</li>")]})
+    assert result.lost == {"tasks_render_an_li_per_task"}
