@@ -43,3 +43,15 @@ def test_users_kept_in_a_list_lose_the_database_checks(grade):
         ("        return user.to_dict(), 201", "        NAMES.append(user.name)\n        return user.to_dict(), 201"),
     ]})
     assert result.lost == {"second_app_on_the_same_file_sees_the_data"}
+
+
+def test_json_body_not_an_object_answering_500_loses_the_400_check(grade):
+    result = grade.mutant(ID, {"app.py": [("if not isinstance(data, dict) or not data", "if data is None or not data")]})
+    assert result.lost == {"missing_field_is_400"}
+
+
+def test_no_default_database_loses_the_extension_check(grade):
+    # The grader always passes a test config: create_app() alone must still build an app.
+    result = grade.mutant(ID, {"app.py": [('    app.config.from_mapping(SQLALCHEMY_DATABASE_URI="sqlite:///users.db")\n', "")]})
+    assert result.lost == {"sqlalchemy_extension_is_set_up"}
+    assert "create_app() with no test config raised" in result.check("sqlalchemy_extension_is_set_up").message
