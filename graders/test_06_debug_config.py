@@ -46,10 +46,17 @@ def called(config_name, environment=""):
 
 @pytest.mark.points(1)
 def test_development_has_debug_and_template_reloading(build):
-    """create_app("development") has debug on and reloads templates when they change."""
+    """create_app("development") has debug on and reloads templates when they change, by its own
+    setting (TEMPLATES_AUTO_RELOAD), not only because debug is on: also with FLASK_DEBUG=0."""
     app = build("development")
     expect.equal(app.debug, True, 'app.debug of create_app("development")')
     expect.equal(app.jinja_env.auto_reload, True, 'Template reloading (app.jinja_env.auto_reload) in development')
+    app = build("development", FLASK_DEBUG="0")
+    expect.equal(
+        app.jinja_env.auto_reload, True,
+        f"Template reloading (app.jinja_env.auto_reload) of {called('development', 'FLASK_DEBUG=0')}, "
+        "so with debug off, where only the development configuration's own setting turns it on,",
+    )
 
 
 @pytest.mark.points(1)

@@ -5,16 +5,18 @@ with Python's own ``sqlite3`` to see what really reached it. The file lives in t
 temporary folder, so the probes below read it there and send back plain rows.
 """
 
+import json
 import os
 import sqlite3
 import tempfile
 from contextlib import closing
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from grading import expect
+from grading.remote import StudentCodeError
 
 ADA = {"name": "ada", "email": "ada@example.com"}
 COLUMNS = {"id", "name", "email"}
@@ -87,10 +89,22 @@ def create(client, user=ADA):
 
 
 @pytest.mark.points(1)
-def test_sqlalchemy_extension_is_set_up(app):
-    """The app is set up with Flask-SQLAlchemy: app.extensions["sqlalchemy"] exists."""
+def test_sqlalchemy_extension_is_set_up(app, make_app):
+    """The app is set up with Flask-SQLAlchemy: app.extensions["sqlalchemy"] exists; create_app() with no
+    test config builds an app too, on its default database (a SQLite file)."""
     expect.that("sqlalchemy" in app.extensions, "app.extensions has no 'sqlalchemy': create db = SQLAlchemy() "
                 "and call db.init_app(app) in create_app.")
+    try:
+        default = make_app(None)
+    except StudentCodeError as error:
+        if error.kind == "missing":
+            raise
+        expect.fail(f"create_app() with no test config raised: {error} Give SQLALCHEMY_DATABASE_URI a default, "
+                    "a SQLite file in the instance folder, that a test config may replace.")
+    uri = default.config.get("SQLALCHEMY_DATABASE_URI")
+    expect.that(isinstance(uri, str) and uri.startswith("sqlite:"),
+                f"create_app() with no test config has SQLALCHEMY_DATABASE_URI {uri!r}, expected a SQLite file "
+                "(sqlite:///users.db lives in the instance folder).")
 
 
 @pytest.mark.points(2)
@@ -122,13 +136,27 @@ def test_duplicate_name_is_409(ready, client, student, database):
     expect.status(client.get("/users"), 200)  # the session still works after the refused insert
 
 
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=10),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=6,
+)
+bodies_without_a_field = st.one_of(
+    st.fixed_dictionaries({}, optional={"name": st.text(max_size=10), "email": st.text(max_size=10)}),
+    json_values,
+).filter(lambda body: not (isinstance(body, dict) and "name" in body and "email" in body))
+
+
 @pytest.mark.points(1)
-@given(body=st.fixed_dictionaries({}, optional={"name": st.text(max_size=10), "email": st.text(max_size=10)}))
+@given(body=bodies_without_a_field)
+@example(body=[])
+@example(body="ada")
+@example(body=3)
+@example(body=None)
 def test_missing_field_is_400(ready, client, body):
-    """POST /users without a name or an email (any such JSON body) answers 400."""
-    if "name" in body and "email" in body:
-        return
-    expect.status(client.post("/users", json=body), 400)
+    """POST /users with any JSON body that is not an object holding a name and an email ([], "x", 3,
+    null, {"name": "ada"}, ...) answers 400."""
+    expect.status(client.post("/users", data=json.dumps(body), content_type="application/json"), 400)
 
 
 @pytest.mark.points(1)

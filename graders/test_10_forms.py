@@ -6,7 +6,7 @@ and sends it back with the fields.
 
 import re
 from html.parser import HTMLParser
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 from hypothesis import given
@@ -36,13 +36,27 @@ class Inputs(HTMLParser):
         for line in page.splitlines(keepends=True):
             self.lines.append(self.lines[-1] + len(line))
         self.found = []
+        self.forms = []  # each <form>: its attributes, where it starts and where </form> ends it
         self.feed(page)
+        self.close()
+        for form in self.forms:
+            form.setdefault("close", len(page))  # a browser closes an unclosed form at the end
+
+    def position(self):
+        return self.lines[self.getpos()[0] - 1] + self.getpos()[1]
 
     def handle_starttag(self, tag, attrs):
         if tag == "input":
-            start = self.lines[self.getpos()[0] - 1] + self.getpos()[1]
+            start = self.position()
             end = start + len(self.get_starttag_text() or "")
             self.found.append({**{k: v or "" for k, v in attrs}, "start": start, "end": end})
+        elif tag == "form":
+            self.forms.append({**{k: v or "" for k, v in attrs}, "start": self.position()})
+
+    def handle_endtag(self, tag):
+        open_forms = [f for f in self.forms if "close" not in f]
+        if tag == "form" and open_forms:
+            open_forms[-1]["close"] = self.position()
 
     def named(self, name):
         return next((i for i in self.found if i.get("name") == name), None)
@@ -95,6 +109,17 @@ def test_register_form_has_the_fields_and_a_csrf_token(client):
     hidden = inputs.named("csrf_token")
     expect.that(hidden is not None and hidden.get("type") == "hidden" and hidden.get("value"),
                 "GET /register has no hidden input csrf_token with a value: render {{ form.hidden_tag() }}.")
+    holding = [f for f in inputs.forms
+               if all(f["start"] < inputs.named(n)["start"] < f["close"] for n in (*FIELDS, "csrf_token"))]
+    expect.that(bool(holding), "GET /register has no <form> element around the inputs: a browser sends "
+                "only the inputs of a <form>.")
+    method = holding[-1].get("method", "")
+    expect.that(method.lower() == "post", f"The form of GET /register has method {method!r} "
+                "(a browser sends it with GET when there is none), expected method=\"post\".")
+    action = holding[-1].get("action", "")
+    target = urlsplit(urljoin("http://localhost/register", action)).path
+    expect.that(target == "/register", f"The form of GET /register has action {action!r}, so a browser sends it "
+                f"to {target}, expected /register (or no action).")
 
 
 @pytest.mark.points(1)

@@ -1,6 +1,7 @@
 """Grader for 11-auth: Flask-Login, hashed passwords, login_required, safe next, real logout."""
 
 import sys
+from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -66,6 +67,34 @@ def log_in(client, username="ada", password=PASSWORD, next_url=None):
     return client.post("/login", query_string={"next": next_url}, data={**data, "next": next_url})
 
 
+class FormInputs(HTMLParser):
+    """The names of the inputs inside the <form> elements of a page."""
+
+    def __init__(self, page):
+        super().__init__()
+        self.depth, self.names = 0, set()
+        self.feed(page)
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "form":
+            self.depth += 1
+        elif tag in ("input", "textarea") and self.depth:
+            self.names.add(dict(attrs).get("name") or "")
+
+    def handle_endtag(self, tag):
+        if tag == "form" and self.depth:
+            self.depth -= 1
+
+
+def shows_the_login_form(response, request, status_code=200):
+    """``response`` answers ``status_code`` with a form holding the inputs username and password."""
+    expect.status(response, status_code)
+    names = FormInputs(response.get_data(as_text=True)).names
+    missing = [n for n in ("username", "password") if n not in names]
+    expect.that(not missing, f"{request} answered {status_code} with no input named {' or '.join(missing)} inside "
+                "a <form>: show the login form, with its username and password inputs.")
+
+
 def is_local(location):
     """A redirect that stays on this site: a path, or an absolute URL to localhost."""
     if location.startswith(("http://localhost/", "https://localhost/")):
@@ -106,7 +135,7 @@ def test_wrong_password_is_401_with_the_form(client, ada):
     """POST /login with a wrong password (or an unknown user) answers 401 and the form again."""
     for username, password in (("ada", "wrong password"), ("nobody", PASSWORD)):
         response = log_in(client, username, password)
-        expect.contains(response, "<form", status_code=401)
+        shows_the_login_form(response, f"POST /login as {username!r} with a wrong password", status_code=401)
     response = client.get("/dashboard")
     expect.that(response.status_code != 200, "After a wrong password, GET /dashboard answered 200: "
                 "nobody should be logged in.")
@@ -114,7 +143,8 @@ def test_wrong_password_is_401_with_the_form(client, ada):
 
 @pytest.mark.points(1)
 def test_dashboard_redirects_anonymous_visitors_to_login_with_next(client):
-    """An anonymous GET /dashboard redirects to /login?next=... pointing back to /dashboard."""
+    """An anonymous GET /dashboard redirects to /login?next=... pointing back to /dashboard, where
+    GET shows the login form (200, with the username and password inputs)."""
     response = client.get("/dashboard")
     expect.redirect(response, "/login")
     location = response.headers["Location"]
@@ -122,6 +152,8 @@ def test_dashboard_redirects_anonymous_visitors_to_login_with_next(client):
     expect.that(nexts and urlsplit(nexts[0]).path == "/dashboard", f"GET /dashboard redirected to {location}, "
                 "expected a next parameter naming /dashboard: decorate the view with @login_required and set "
                 'login_manager.login_view = "login".')
+    target = urlsplit(location)
+    shows_the_login_form(client.get(target.path, query_string=target.query), f"GET {target.path}?{target.query}")
 
 
 @pytest.mark.points(1)

@@ -4,7 +4,7 @@ import json
 from urllib.parse import quote
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from grading import expect
@@ -16,6 +16,7 @@ json_values = st.recursive(
     max_leaves=8,
 )
 todo_like = st.fixed_dictionaries({}, optional={"title": json_values, "done": json_values, "id": json_values})
+valid_titles = st.text(min_size=1, max_size=200).filter(lambda t: t.strip() == t and t)
 invalid_todos = st.one_of(
     st.fixed_dictionaries({"done": st.booleans()}),  # no title
     st.fixed_dictionaries({"title": json_values.filter(lambda v: not isinstance(v, str))}),
@@ -61,12 +62,22 @@ def titles(response):
 
 
 @pytest.mark.points(1)
-def test_new_todo_is_201_with_its_location(api):
-    """POST /api/todos answers 201, the todo (done false by default) and a Location that serves it."""
-    response = api.post("/api/todos", json={"title": "Buy milk"})
+@settings(max_examples=50)
+@given(title=valid_titles, done=st.sampled_from([None, False, True]))
+@example(title="Buy milk", done=None)
+@example(title="x", done=True)
+@example(title="x" * 200, done=None)
+def test_new_todo_is_201_with_its_location(api, title, done):
+    """POST /api/todos with any title of 1 to 200 characters answers 201, the todo (done false by
+    default) and a Location that serves it."""
+    body = {"title": title} if done is None else {"title": title, "done": done}
+    response = api.post("/api/todos", json=body)
+    shown = f"POST /api/todos with {expect.show(json.dumps(body), 120)} ({len(title)} characters of title)"
+    expect.that(response.status_code == 201, f"{shown} answered {response.status_code}, expected 201: "
+                "a title of 1 to 200 characters is valid.")
     data = expect.json(response, status_code=201)
     expect.equal({k: data.get(k) for k in ("title", "done")} if isinstance(data, dict) else data,
-                 {"title": "Buy milk", "done": False}, "The title and done of the new todo")
+                 {"title": title, "done": bool(done)}, f"The title and done of the todo made by {shown}")
     location = expect.header(response, "Location", expected="the URL of the new todo")
     expect.json(api.get(location), data)
 
@@ -81,12 +92,13 @@ def test_list_is_oldest_first(api):
 
 @pytest.mark.points(1)
 def test_pages_of_ten_and_per_page(api):
-    """?page= (from 1) and ?per_page= (default 10) cut the list into pages."""
+    """?page= (from 1) and ?per_page= (default 10, from 1) cut the list into pages."""
     names = [f"todo {n}" for n in range(1, 26)]
     for name in names:
         create(api, name)
     for query, expected in (("", names[:10]), ("?page=2", names[10:20]), ("?page=3", names[20:]),
-                            ("?page=2&per_page=5", names[5:10]), ("?page=9", [])):
+                            ("?page=2&per_page=5", names[5:10]), ("?page=9", []), ("?page=1", names[:10]),
+                            ("?per_page=1", names[:1]), ("?page=25&per_page=1", names[24:])):
         expect.equal(titles(api.get("/api/todos" + query)), expected, f"The titles of GET /api/todos{query}")
 
 
@@ -154,9 +166,9 @@ def test_wrong_method_is_a_json_405(api):
 
 @pytest.mark.points(1)
 def test_each_app_has_its_own_store(student):
-    """Two apps from create_app() never share todos."""
+    """Two apps from create_app() never share todos (create_app with no argument builds one too)."""
     factory = student.attribute("app:create_app")
-    first, second = factory({"TESTING": True}), factory({"TESTING": True})
+    first, second = factory({"TESTING": True}), factory()
     first.test_client().post("/api/todos", json={"title": "only in the first app"})
     expect.equal(titles(second.test_client().get("/api/todos")), [],
                  "After a POST to one app, GET /api/todos of another app lists")

@@ -1,6 +1,9 @@
 """Grader for 13-async: an async view that awaits two slow sources at the same time."""
 
+import asyncio
 import inspect
+import os
+import sys
 import time
 
 import pytest
@@ -25,6 +28,47 @@ def dashboard_view(app):
             "async": inspect.iscoroutinefunction(view) or any(inspect.iscoroutinefunction(m) for m in methods)}
 
 
+def record_sleeps(app):
+    """In the sandbox: GET /dashboard with asyncio.sleep replaced by a version that records each
+    call (its delay, the task that awaited it, when it started and ended; also where the student's
+    modules imported sleep by name). Sends back the status and the calls."""
+    original = asyncio.sleep
+    calls = []
+
+    async def recording_sleep(delay, *args, **kwargs):
+        task = asyncio.current_task()
+        start = time.perf_counter()
+        try:
+            return await original(delay, *args, **kwargs)
+        finally:
+            calls.append({"delay": delay, "task": id(task), "start": start, "end": time.perf_counter()})
+
+    root = os.path.realpath(app.root_path)
+    patched = [(asyncio, "sleep"), (asyncio.tasks, "sleep")]
+    for module in list(sys.modules.values()):
+        where = os.path.realpath(getattr(module, "__file__", None) or "/")
+        if where.startswith(root + os.sep):
+            patched += [(module, name) for name, value in list(vars(module).items()) if value is original]
+    for owner, name in patched:
+        setattr(owner, name, recording_sleep)
+    try:
+        status = app.test_client().get("/dashboard").status_code
+    finally:
+        for owner, name in patched:
+            setattr(owner, name, original)
+    return {"status": status, "calls": calls}
+
+
+def overlapping_pair(calls):
+    """Two sleeps of about half a second, in different tasks, that ran at the same time; or None."""
+    slow = [c for c in calls if isinstance(c["delay"], (int, float)) and c["delay"] >= SLEPT]
+    for i, first in enumerate(slow):
+        for second in slow[i + 1:]:
+            if first["task"] != second["task"] and first["start"] < second["end"] and second["start"] < first["end"]:
+                return first, second
+    return None
+
+
 @pytest.mark.points(1)
 def test_dashboard_is_json_with_weather_and_news(client):
     """GET /dashboard answers a JSON object with weather and news."""
@@ -46,17 +90,28 @@ def test_dashboard_view_is_async(app):
 
 @pytest.mark.points(2)
 @pytest.mark.timeout(20)
-def test_sources_are_awaited_at_the_same_time(client):
-    """GET /dashboard awaits both half-second sources at once: it answers in well under a second."""
+def test_sources_are_awaited_at_the_same_time(client, app):
+    """GET /dashboard awaits both half-second sources at once: it answers in well under a second, and
+    each source's asyncio.sleep(0.5) runs in a task of its own, at the same time as the other."""
     times = []
     for _ in range(TRIES):
         start = time.perf_counter()
         expect.status(client.get("/dashboard"), 200)
         times.append(time.perf_counter() - start)
         if SLEPT <= times[-1] < FAST_ENOUGH:
-            return
-    best = min(times)
-    expect.that(best >= SLEPT, f"GET /dashboard took {best:.2f} s: each source must await asyncio.sleep(0.5), "
-                "the slow call it stands for.")
-    expect.fail(f"GET /dashboard took {best:.2f} s at best ({TRIES} tries), expected under {FAST_ENOUGH} s: "
-                "the two sources are awaited one after the other.")
+            break
+    else:
+        best = min(times)
+        expect.that(best >= SLEPT, f"GET /dashboard took {best:.2f} s: each source must await asyncio.sleep(0.5), "
+                    "the slow call it stands for.")
+        expect.fail(f"GET /dashboard took {best:.2f} s at best ({TRIES} tries), expected under {FAST_ENOUGH} s: "
+                    "the two sources are awaited one after the other.")
+    # Fast enough, but is it two sources at once, or one source that still waits and one that does not?
+    seen = app.probe(record_sleeps)
+    expect.that(seen["status"] == 200, f"GET /dashboard answered {seen['status']} while the grader recorded "
+                "its asyncio.sleep calls, expected 200.")
+    slow = [c for c in seen["calls"] if isinstance(c["delay"], (int, float)) and c["delay"] >= SLEPT]
+    expect.that(len(slow) >= 2, f"GET /dashboard awaited asyncio.sleep(0.5) {len(slow)} time(s), expected once in "
+                "each of the two sources: each source must await asyncio.sleep(0.5), the slow call it stands for.")
+    expect.that(overlapping_pair(seen["calls"]) is not None, "GET /dashboard awaited the two sources' "
+                "asyncio.sleep(0.5) one after the other, not at the same time: run them concurrently.")

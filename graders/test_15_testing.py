@@ -133,6 +133,18 @@ def test_catches_long_text_accepted(runs):
 
 
 @pytest.mark.points(1)
+def test_catches_bad_text_not_400(runs):
+    """A test fails when POST /notes refuses a bad text with 422 instead of 400."""
+    expect_caught(runs, "bad_text_not_400")
+
+
+@pytest.mark.points(1)
+def test_catches_bad_text_without_error_key(runs):
+    """A test fails when POST /notes refuses a bad text with no "error" key in its JSON."""
+    expect_caught(runs, "bad_text_without_error_key")
+
+
+@pytest.mark.points(1)
 def test_catches_text_of_200_refused(runs):
     """A test fails when POST /notes refuses a text of exactly 200 characters."""
     expect_caught(runs, "text_of_200_refused")
@@ -176,7 +188,7 @@ def test_catches_search_whole_text(runs):
 
 @pytest.mark.points(1)
 def test_catches_delete_answering_200(runs):
-    """A test fails when DELETE /notes/<id> answers 200 with a body instead of 204."""
+    """A test fails when DELETE /notes/<id> answers 200 instead of 204."""
     expect_caught(runs, "delete_answering_200")
 
 
@@ -190,6 +202,12 @@ def test_catches_deleted_note_kept(runs):
 def test_catches_unknown_note_deleted(runs):
     """A test fails when DELETE /notes/<unknown id> answers 204 instead of 404."""
     expect_caught(runs, "unknown_note_deleted")
+
+
+@pytest.mark.points(1)
+def test_catches_unknown_delete_not_json(runs):
+    """A test fails when DELETE /notes/<unknown id> answers an HTML 404 instead of JSON."""
+    expect_caught(runs, "unknown_delete_not_json")
 
 
 @pytest.mark.points(1)

@@ -67,3 +67,16 @@ def test_a_misspelled_template_is_said_once_and_the_checks_it_stops_are_not_run(
     assert "TemplateNotFound: task.html (app.py, line 20, in tasks)" in first.message and first.hint
     assert all(c.status == "not_run" and c.message == "Not run: " + first.message and c.hint is None
                for c in failing[1:]), result.explain()
+
+
+def test_placeholder_task_item_on_empty_list_loses_the_empty_list_check(grade):
+    result = grade.mutant(ID, {"templates/tasks.html": [
+        ("    <p>No tasks yet</p>\n", "    <ul><li>Example task</li></ul>\n    <p>No tasks yet</p>\n"),
+    ]})
+    assert result.lost == {"empty_task_list_says_no_tasks_yet"}
+    assert "Example task" in result.check("empty_task_list_says_no_tasks_yet").message
+
+
+def test_task_shown_twice_loses_the_li_per_task_check(grade):
+    result = grade.mutant(ID, {"templates/tasks.html": [("<li>{{ task }}</li>", "<li>{{ task }}</li><li>{{ task }}</li>")]})
+    assert result.lost == {"tasks_render_an_li_per_task"}

@@ -45,3 +45,10 @@ def test_unknown_name_falling_back_to_production_loses_the_value_error_check(gra
 def test_main_block_without_debug_loses_the_server_check(grade):
     result = grade.mutant(ID, {"app.py": [('create_app("development").run(debug=True)', 'create_app("testing").run()')]})
     assert result.lost == {"running_app_py_starts_a_debug_server"}
+
+
+def test_no_template_reloading_setting_loses_the_development_check(grade):
+    # Debug on reloads templates anyway: only an app with FLASK_DEBUG=0 shows the setting is gone.
+    result = grade.mutant(ID, {"config.py": [("    TEMPLATES_AUTO_RELOAD = True\n", "")]})
+    assert result.lost == {"development_has_debug_and_template_reloading"}
+    assert "FLASK_DEBUG=0" in result.check("development_has_debug_and_template_reloading").message

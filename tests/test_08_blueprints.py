@@ -48,3 +48,9 @@ def test_prices_as_strings_lose_the_list_check(grade):
 def test_list_view_under_another_name_loses_the_api_check(grade):
     result = grade.mutant(ID, {"shop/api.py": [("def list_products():", "def all_products():")]})
     assert result.lost == {"api_blueprint_lives_under_api"}
+
+
+def test_api_without_its_prefix_loses_the_under_api_check(grade):
+    result = grade.mutant(ID, {"shop/__init__.py": [('url_prefix="/api"', 'url_prefix="/apiv1"')]})
+    assert "api_blueprint_lives_under_api" in result.lost
+    assert "/apiv1/products" in result.check("api_blueprint_lives_under_api").message

@@ -65,3 +65,15 @@ def test_an_empty_user_list_is_called_empty(grade):
         "return [u.to_dict() for u in db.session.scalars(db.select(User).order_by(User.id))]", "return []")]})
     message = result.check("users_are_listed_and_found_by_id").message
     assert "The names in GET /users is an empty list ([])" in message, message
+
+
+def test_json_body_not_an_object_answering_500_loses_the_400_check(grade):
+    result = grade.mutant(ID, {"app.py": [("if not isinstance(data, dict) or not data", "if data is None or not data")]})
+    assert result.lost == {"missing_field_is_400"}
+
+
+def test_no_default_database_loses_the_extension_check(grade):
+    # The grader always passes a test config: create_app() alone must still build an app.
+    result = grade.mutant(ID, {"app.py": [('    app.config.from_mapping(SQLALCHEMY_DATABASE_URI="sqlite:///users.db")\n', "")]})
+    assert result.lost == {"sqlalchemy_extension_is_set_up"}
+    assert "create_app() with no test config raised" in result.check("sqlalchemy_extension_is_set_up").message

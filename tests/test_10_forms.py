@@ -39,3 +39,15 @@ def test_confirm_without_equal_to_loses_the_per_field_check(grade):
 def test_safe_username_loses_the_escaping_check(grade):
     result = grade.mutant(ID, {"templates/welcome.html": [("{{ username }}", "{{ username|safe }}")]})
     assert result.lost == {"welcome_escapes_the_username"}
+
+
+def test_form_without_method_post_loses_the_form_check(grade):
+    result = grade.mutant(ID, {"templates/register.html": [('<form method="post" novalidate>', "<form novalidate>")]})
+    assert result.lost == {"register_form_has_the_fields_and_a_csrf_token"}
+    assert "method" in result.check("register_form_has_the_fields_and_a_csrf_token").message
+
+
+def test_no_form_element_loses_the_form_check(grade):
+    result = grade.mutant(ID, {"templates/register.html": [('<form method="post" novalidate>\n', ""), ("</form>\n", "")]})
+    assert result.lost == {"register_form_has_the_fields_and_a_csrf_token"}
+    assert "no <form> element" in result.check("register_form_has_the_fields_and_a_csrf_token").message

@@ -41,3 +41,17 @@ def test_logout_without_logout_user_loses_the_logout_check(grade):
 def test_wrong_password_answering_200_loses_the_401_check(grade):
     result = grade.mutant(ID, {"app.py": [('error="Wrong username or password."), 401', 'error="Wrong username or password.")')]})
     assert result.lost == {"wrong_password_is_401_with_the_form"}
+
+
+def test_get_login_answering_500_loses_the_redirect_check(grade):
+    # The redirect of @login_required lands on GET /login: it must show the form.
+    result = grade.mutant(ID, {"app.py": [('    return render_template("login.html")\n', '    return "Internal Server Error", 500\n')]})
+    assert result.lost == {"dashboard_redirects_anonymous_visitors_to_login_with_next"}
+    assert "GET /login?next=" in result.check("dashboard_redirects_anonymous_visitors_to_login_with_next").message
+
+
+def test_login_form_without_a_password_input_loses_the_form_checks(grade):
+    # Both GET /login and a refused POST /login promise the form: each check sees the input is gone.
+    result = grade.mutant(ID, {"templates/login.html": [('  <label>Password <input name="password" type="password"></label>\n', "")]})
+    assert result.lost == {"dashboard_redirects_anonymous_visitors_to_login_with_next", "wrong_password_is_401_with_the_form"}
+    assert "no input named password" in result.check("wrong_password_is_401_with_the_form").message

@@ -50,3 +50,21 @@ def test_int_of_any_page_loses_the_400_check_and_crashes(grade):
 def test_no_location_header_loses_the_201_check(grade):
     result = grade.mutant(ID, {"app.py": [(', {"Location": url_for("get_todo", todo_id=todo["id"])}', "")]})
     assert result.lost == {"new_todo_is_201_with_its_location"}
+
+
+def test_page_or_per_page_of_1_refused_loses_the_pages_check(grade):
+    result = grade.mutant(ID, {"app.py": [("int(value) < 1:", "int(value) <= 1:")]})
+    assert result.lost == {"pages_of_ten_and_per_page"}
+    assert "?page=1" in result.check("pages_of_ten_and_per_page").message
+
+
+def test_title_of_200_characters_refused_loses_the_201_check(grade):
+    result = grade.mutant(ID, {"app.py": [(" or len(title) > MAX_TITLE:", " or len(title) >= MAX_TITLE:")]})
+    assert result.lost == {"new_todo_is_201_with_its_location"}
+    assert "200 characters of title" in result.check("new_todo_is_201_with_its_location").message
+
+
+def test_create_app_without_argument_crashing_loses_the_own_store_check(grade):
+    result = grade.mutant(ID, {"app.py": [("    if test_config is not None:\n        app.config.update(test_config)\n",
+                                           "    app.config.update(test_config)\n")]})
+    assert result.lost == {"each_app_has_its_own_store"}

@@ -35,3 +35,19 @@ def test_sync_view_running_its_own_loop_loses_the_async_check(grade):
         ('@app.get("/dashboard")', 'async def both():\n    return await asyncio.gather(fetch_weather(), fetch_news())\n\n\n@app.get("/dashboard")'),
     ]})
     assert result.lost == {"dashboard_view_is_async"}
+
+
+def test_one_source_that_no_longer_sleeps_loses_the_speed_check(grade):
+    # 0.5 s, as fast as two sources at once: only the recorded sleeps show one source does not wait.
+    result = grade.mutant(ID, {"app.py": [("    await asyncio.sleep(0.5)  # stands for a slow database query\n", "")]})
+    assert result.lost == {"sources_are_awaited_at_the_same_time"}
+    assert "asyncio.sleep(0.5) 1 time(s)" in result.check("sources_are_awaited_at_the_same_time").message
+
+
+def test_one_after_the_other_with_one_sleep_left_loses_the_speed_check(grade):
+    result = grade.mutant(ID, {"app.py": [
+        (GATHER, "weather = await fetch_weather()\n    news = await fetch_news()"),
+        ("    await asyncio.sleep(0.5)  # stands for a slow HTTP call to a weather service\n", ""),
+    ]})
+    assert result.lost == {"sources_are_awaited_at_the_same_time"}
+

@@ -183,6 +183,37 @@ def test_suite_without_boundary_test_loses_the_off_by_one_check_whatever_app_py_
     assert result.lost == {"catches_text_of_200_refused"}, result.explain()
 
 
+def test_suite_that_never_checks_the_400_of_bad_text_loses_only_that_check(grade):
+    # Refusing a bad text is not enough: the README promises 400, and 422 is another answer.
+    weaker = ("    assert response.status_code == 400\n", "    assert response.status_code != 201\n")
+    result = grade.mutant(EXERCISE, {"tests/test_app.py": [weaker, weaker]})
+    assert result.lost == {"catches_bad_text_not_400"}, result.explain()
+    assert "with 422 instead of 400" in result.check("catches_bad_text_not_400").message
+
+
+def test_suite_that_never_checks_the_error_key_of_bad_text_loses_only_that_check(grade):
+    no_key = ('    assert response.status_code == 400\n    assert "error" in response.get_json()\n',
+              "    assert response.status_code == 400\n")
+    result = grade.mutant(EXERCISE, {"tests/test_app.py": [no_key, no_key]})
+    assert result.lost == {"catches_bad_text_without_error_key"}, result.explain()
+
+
+def test_suite_that_never_checks_the_204_of_delete_loses_only_that_check(grade):
+    result = grade.mutant(EXERCISE, {"tests/test_app.py": [
+        ('    response = client.delete("/notes/1")\n    assert response.status_code == 204\n',
+         '    response = client.delete("/notes/1")\n'),
+    ]})
+    assert result.lost == {"catches_delete_answering_200"}, result.explain()
+
+
+def test_suite_that_never_checks_the_error_key_of_an_unknown_delete_loses_only_that_check(grade):
+    result = grade.mutant(EXERCISE, {"tests/test_app.py": [
+        ('    response = client.delete("/notes/1")\n    assert response.status_code == 404\n    assert "error" in response.get_json()\n',
+         '    response = client.delete("/notes/1")\n    assert response.status_code == 404\n'),
+    ]})
+    assert result.lost == {"catches_unknown_delete_not_json"}, result.explain()
+
+
 def test_suite_sharing_one_app_misses_the_shared_store(grade, tmp_path):
     """Tests that all use one app never see a second one: each check counts on its own."""
     result = grade_suite(grade, tmp_path, {"tests/test_app.py": (
@@ -198,7 +229,8 @@ def test_suite_sharing_one_app_misses_the_shared_store(grade, tmp_path):
         "    assert response.status_code == 201\n"
         "    assert response.get_json() in client.get('/notes').get_json()\n"
     )})
-    caught = {"create_answering_200", "non_string_text_accepted", "blank_text_accepted", "long_text_accepted"}
+    caught = {"create_answering_200", "non_string_text_accepted", "blank_text_accepted", "long_text_accepted",
+              "bad_text_not_400", "bad_text_without_error_key"}
     assert result.lost == ALL_CHECKS - {f"catches_{name}" for name in caught}, result.explain()
 
 

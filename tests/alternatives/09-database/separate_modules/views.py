@@ -17,7 +17,9 @@ def as_json(error):
 def users():
     if request.method == "GET":
         return jsonify([u.as_json() for u in User.query.order_by(User.id).all()])
-    data = request.get_json(force=True, silent=True) or {}
+    data = request.get_json(force=True, silent=True)
+    if not isinstance(data, dict):
+        abort(400, "expected a JSON object")
     missing = [field for field in ("name", "email") if field not in data]
     if missing:
         abort(400, f"missing: {', '.join(missing)}")
