@@ -27,6 +27,7 @@ from types import SimpleNamespace
 
 import flask
 
+from grading.sandbox.confine import IMPORT_CPU_SECONDS
 from grading.sandboxes import Sandbox, SandboxGone
 
 SIGXCPU = 24  # Linux and macOS: the signal of a spent CPU-time limit
@@ -142,6 +143,12 @@ class Session:
                 break
             time.sleep(0.02)
         doing = Session.in_flight or (f"importing {Session.importing}.py" if Session.importing else "this check")
+        if ended == 128 + SIGXCPU and Session.importing:
+            return StudentCodeError(
+                f"Importing {Session.importing}.py (or building the app) used more than {IMPORT_CPU_SECONDS:g} s "
+                "of CPU time and was stopped: look for an endless loop or slow work at module level.",
+                kind="timeout",
+            )
         if ended == 128 + SIGXCPU:
             return StudentCodeError(
                 f"Your code used more than {self.cpu_seconds:g} s of CPU time ({doing}) and was stopped: look "

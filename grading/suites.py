@@ -305,9 +305,8 @@ def run_here(folder: str, test_timeout: float = 5.0, unicode_tables: dict | None
             "tests": [{"nodeid": nodeid, **test} for nodeid, test in recorder.tests.items()]}
 
 
-def _prepare(unicode_tables: dict[str, bytes]) -> None:
-    """pytest's plugins imported, Hypothesis set up for graded suites (see the module's notes),
-    with a home folder of its own in the sandbox's temporary folder, holding the Unicode tables."""
+def preload() -> None:
+    """pytest's plugins imported: done once by the zygote, while it is idle, so no run pays for it."""
     import importlib
 
     from _pytest.config import default_plugins
@@ -315,9 +314,16 @@ def _prepare(unicode_tables: dict[str, bytes]) -> None:
     for name in default_plugins:  # pytest imports these on every start otherwise
         with contextlib.suppress(ImportError):
             importlib.import_module(f"_pytest.{name}")
-
     with contextlib.suppress(ImportError):
         import pytest_timeout  # noqa: F401
+    with contextlib.suppress(ImportError):
+        import _hypothesis_pytestplugin  # noqa: F401
+
+
+def _prepare(unicode_tables: dict[str, bytes]) -> None:
+    """pytest's plugins imported, Hypothesis set up for graded suites (see the module's notes),
+    with a home folder of its own in the sandbox's temporary folder, holding the Unicode tables."""
+    preload()
     with contextlib.suppress(ImportError):
         import _hypothesis_pytestplugin  # noqa: F401
         from hypothesis import HealthCheck, Phase, settings

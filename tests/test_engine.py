@@ -88,6 +88,18 @@ def test_endless_loop_in_a_view_times_out_that_check_only(grade_cli, hostile_roo
     assert "CPU time" in run.check("01-hello", "index_says_hello")["message"]
 
 
+def test_a_module_that_never_finishes_importing_costs_one_import_budget(grade_cli, hostile_root):
+    """Importing a module may use 2 s of CPU (a correct one takes milliseconds): a looping module
+    is stopped then, once for the whole exercise, with a message naming the import."""
+    run = grade_cli(hostile_root("while True:\n    pass\n"), "01")
+
+    hello = run.exercise("01-hello")
+    timed_out = [c for c in hello["checks"] if c["status"] == "timeout"]
+    assert len(timed_out) == 1, hello["checks"]
+    assert "Importing app.py" in timed_out[0]["message"] and "2 s of CPU time" in timed_out[0]["message"]
+    assert all(c["status"] == "not_run" for c in hello["checks"] if c is not timed_out[0]), hello["checks"]
+
+
 def test_a_slow_answer_that_uses_no_cpu_is_not_a_timeout(grade_cli, hostile_root):
     """A check's limit is CPU time: a correct app on a slow or crowded machine keeps its points
     (here a view that waits 6 s, past the 5 s a check's code may compute, well within its clock)."""

@@ -47,6 +47,10 @@ LIMITS = {  # resource name -> (soft, hard)
     "RLIMIT_CPU": (120, 125),  # CPU seconds: an endless loop ends even if nothing else stops it
 }
 NPROC = 96  # processes, where the sandbox has a user id of its own
+# CPU seconds that importing a student's module (or calling its factory) may use: a correct one
+# takes milliseconds, so a module that never finishes importing is stopped long before the check's
+# own limit, and a class with one looping student is graded in seconds, not minutes.
+IMPORT_CPU_SECONDS = 2
 
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
 CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
@@ -267,6 +271,30 @@ def clean_environment(home: str, extra: dict | None = None) -> dict[str, str]:
     )
     env.update(extra or {})
     return env
+
+
+@contextlib.contextmanager
+def cpu_budget(seconds: float):
+    """Within the block, this process may use at most ``seconds`` more CPU time (SIGXCPU ends it,
+    see :func:`enter`); the check's own limit comes back afterwards."""
+    try:
+        import resource
+    except ImportError:  # Windows: the check's clock still stops it
+        yield
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    times = os.times()
+    cap = int(times.user + times.system + seconds) + 1
+    lowered = soft == resource.RLIM_INFINITY or cap < soft
+    if lowered:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_CPU, (cap, hard))
+    try:
+        yield
+    finally:
+        if lowered:
+            with contextlib.suppress(ValueError, OSError):
+                resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
 
 
 def _environment(wall: Wall) -> None:

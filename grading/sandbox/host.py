@@ -31,6 +31,7 @@ import flask
 import werkzeug.serving
 
 from grading import wire
+from grading.sandbox.confine import IMPORT_CPU_SECONDS, cpu_budget
 
 BODY_LIMIT = 4 * 1024 * 1024
 
@@ -112,7 +113,8 @@ class Host:
         if name in sys.modules and _from(sys.modules[name], self.root):
             return sys.modules[name]
         try:
-            return importlib.import_module(name)
+            with cpu_budget(IMPORT_CPU_SECONDS):
+                return importlib.import_module(name)
         except BaseException as exc:  # noqa: BLE001
             raise self.explain_import(name, exc) from None
 
@@ -162,7 +164,8 @@ class Host:
         name, module = spec.split(":")[1], spec.split(":")[0]
         if callable(target):
             try:
-                made = target() if arg is None else target(arg)
+                with cpu_budget(IMPORT_CPU_SECONDS):
+                    made = target() if arg is None else target(arg)
             except BaseException as exc:  # noqa: BLE001
                 raise StudentCodeFailed(f"{name}() raised {describe_exception(exc)}{student_frame(exc, self.root)}.",
                                         kind="failed") from None
@@ -298,6 +301,37 @@ def fast_password_hashing() -> None:
         return original(method, salt, password)
 
     security._hash_internal = cheap
+
+
+def warm_up() -> None:
+    """Run Flask's lazy first-use paths once, on a throwaway app of our own (never student code):
+    called in the zygote, so every sandbox forked from it starts with them done. Routing, Jinja,
+    JSON, sessions, forms and the CLI runner each import or build something on first use; done
+    in each sandbox, that work also copies the zygote's memory pages it touches."""
+    app = flask.Flask("warm_up")
+    app.config["SECRET_KEY"] = "warm-up"
+
+    @app.route("/<int:number>", methods=["GET", "POST"])
+    def page(number):
+        flask.session["seen"] = number
+        return flask.render_template_string("{{ n }} {{ url_for('page', number=n) }}", n=number)
+
+    @app.post("/json")
+    def json_body():
+        return flask.jsonify(flask.request.get_json(silent=True), flask.request.form.to_dict())
+
+    client = app.test_client()
+    client.get("/1?q=x")
+    client.post("/1", data={"field": "value"})
+    client.post("/json", json={"a": [1, 2.5, None]})
+    client.get("/missing")
+    app.test_cli_runner().invoke(args=["routes"])
+    try:
+        import sqlalchemy
+    except ImportError:
+        return
+    with sqlalchemy.create_engine("sqlite://").connect() as connection:  # imports the sqlite dialect
+        connection.execute(sqlalchemy.text("select 1"))
 
 
 def _run_call(app, args, kwargs) -> dict:

@@ -18,6 +18,7 @@ the sandboxes, so a student's double-forked daemon still ends up its child, and 
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib
 import json
 import os
@@ -32,7 +33,8 @@ PR_SET_CHILD_SUBREAPER = 36
 
 # Imported while the zygote waits for requests (graders' probes and 15-testing's suites need them):
 # the first sandbox need not wait for them.
-WHEN_IDLE = ["grading.expect", "pytest", "hypothesis", "_hypothesis_pytestplugin", "pytest_timeout"]
+WHEN_IDLE = ["grading.expect", "pytest", "hypothesis", "_hypothesis_pytestplugin", "pytest_timeout",
+             "grading.suites"]
 
 
 def preload(modules: list[str]) -> None:
@@ -40,15 +42,34 @@ def preload(modules: list[str]) -> None:
     import flask  # noqa: F401
     import flask.testing  # noqa: F401
 
-    import grading.sandbox.host  # noqa: F401
+    from grading.sandbox import host
 
     for name in modules:
         _import(name)
+    with contextlib.suppress(Exception):
+        host.warm_up()
+
+
+def settle() -> None:
+    """Once everything is loaded: what a sandbox inherits is never scanned by its garbage
+    collector, so it copies fewer of the zygote's pages (a sandbox's cost is mostly those)."""
+    gc.collect()
+    gc.freeze()
 
 
 def _import(name: str) -> None:
     with contextlib.suppress(Exception):
         importlib.import_module(name)
+
+
+def _idle(name: str) -> None:
+    """One step of the work done while no sandbox is asked for."""
+    _import(name)
+    if name == "grading.suites":  # what each run of a student's suite would otherwise do again
+        with contextlib.suppress(Exception):
+            from grading import suites
+
+            suites.preload()
 
 
 def serve(listener: socket.socket) -> None:
@@ -66,7 +87,9 @@ def serve(listener: socket.socket) -> None:
             conn, _ = listener.accept()
         except socket.timeout:
             if later:
-                _import(later.pop(0))
+                _idle(later.pop(0))
+                if not later:
+                    settle()
             if os.getppid() != judge:  # the judge is gone
                 _kill_all(sandboxes)
                 return
@@ -210,5 +233,6 @@ def main(argv: list[str]) -> None:
     preload(json.loads(argv[1]) if len(argv) > 1 else [])
     if len(argv) > 2:  # while the judge still starts up
         LEVEL["level"] = probe_level(Wall(**json.loads(argv[2])))
+    settle()
     sys.stdout.flush()
     serve(listener)
