@@ -289,7 +289,7 @@ def test_missing_class_folder_is_a_usage_error(tmp_path):
 
 # -- a student who stops grading, and a run that crashes -----------------------------------------
 
-NEVER_FINISHES = "while True:  # hostile: importing this never ends\n    pass\n"
+NEVER_FINISHES = "import time\nwhile True:  # hostile: importing this never ends (and uses no CPU)\n    time.sleep(1)\n"
 
 
 @pytest.fixture
