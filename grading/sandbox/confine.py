@@ -287,17 +287,38 @@ def cpu_budget(seconds: float):
         return
     soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
     times = os.times()
-    cap = int(times.user + times.system + seconds) + 1
+    cap = int(times.user + times.system + seconds) + 1  # whole seconds: the backstop of the timer below
     lowered = soft == resource.RLIM_INFINITY or cap < soft
     if lowered:
         with contextlib.suppress(ValueError, OSError):
             resource.setrlimit(resource.RLIMIT_CPU, (cap, hard))
+    timer = _cpu_timer(seconds)
     try:
         yield
     finally:
+        timer()
         if lowered:
             with contextlib.suppress(ValueError, OSError):
                 resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+
+
+def _cpu_timer(seconds: float):
+    """End this process, as a spent CPU-time limit does, after exactly ``seconds`` more CPU time;
+    returns the function that cancels it."""
+    if not hasattr(signal, "setitimer"):
+        return lambda: None
+    try:
+        previous = signal.signal(signal.SIGPROF, lambda *_: os._exit(128 + signal.SIGXCPU))
+    except ValueError:  # not the main thread
+        return lambda: None
+    signal.setitimer(signal.ITIMER_PROF, seconds)
+
+    def cancel() -> None:
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        with contextlib.suppress(ValueError, TypeError):
+            signal.signal(signal.SIGPROF, previous)
+
+    return cancel
 
 
 def _environment(wall: Wall) -> None:
