@@ -83,9 +83,10 @@ class WallError(Exception):
 def enter(wall: Wall, level: str) -> None:
     """Put the calling (freshly forked) process behind the wall of ``level``.
 
-    Returns in the process that is to run student code. With namespaces that is a new process,
-    the first of its PID namespace; the process that called :func:`enter` waits for it and
-    exits with its status, so killing either ends the whole namespace.
+    Returns in the process that is to run student code. With namespaces that is the first
+    process of a new PID namespace: the caller itself when the zygote forked it there already
+    (as root), else a new process, whose parent (the caller) waits for it and exits with its
+    status, so killing either ends the whole namespace.
     """
     if hasattr(os, "setsid"):
         with contextlib.suppress(OSError):
@@ -101,7 +102,8 @@ def enter(wall: Wall, level: str) -> None:
 
 def _namespaces(wall: Wall, as_root: bool) -> None:
     libc = _libc()
-    flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS
+    first = os.getpid() == 1  # the zygote forked us into a new PID namespace already
+    flags = CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | (0 if first else CLONE_NEWPID)
     uid, gid = os.geteuid(), os.getegid()
     if not as_root:
         flags |= CLONE_NEWUSER
@@ -111,9 +113,10 @@ def _namespaces(wall: Wall, as_root: bool) -> None:
         _write("/proc/self/setgroups", "deny")
         _write("/proc/self/uid_map", f"1000 {uid} 1")
         _write("/proc/self/gid_map", f"1000 {gid} 1")
-    pid = os.fork()
-    if pid:  # the waiting parent: it exits as its child does, and its death ends the child
-        _wait_and_exit(pid)
+    if not first:
+        pid = os.fork()
+        if pid:  # the waiting parent: it exits as its child does, and its death ends the child
+            _wait_and_exit(pid)
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     _mounts(libc, wall, as_root)
     _loopback_up()
@@ -284,17 +287,38 @@ def cpu_budget(seconds: float):
         return
     soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
     times = os.times()
-    cap = int(times.user + times.system + seconds) + 1
+    cap = int(times.user + times.system + seconds) + 1  # whole seconds: the backstop of the timer below
     lowered = soft == resource.RLIM_INFINITY or cap < soft
     if lowered:
         with contextlib.suppress(ValueError, OSError):
             resource.setrlimit(resource.RLIMIT_CPU, (cap, hard))
+    timer = _cpu_timer(seconds)
     try:
         yield
     finally:
+        timer()
         if lowered:
             with contextlib.suppress(ValueError, OSError):
                 resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+
+
+def _cpu_timer(seconds: float):
+    """End this process, as a spent CPU-time limit does, after exactly ``seconds`` more CPU time;
+    returns the function that cancels it."""
+    if not hasattr(signal, "setitimer"):
+        return lambda: None
+    try:
+        previous = signal.signal(signal.SIGPROF, lambda *_: os._exit(128 + signal.SIGXCPU))
+    except ValueError:  # not the main thread
+        return lambda: None
+    signal.setitimer(signal.ITIMER_PROF, seconds)
+
+    def cancel() -> None:
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        with contextlib.suppress(ValueError, TypeError):
+            signal.signal(signal.SIGPROF, previous)
+
+    return cancel
 
 
 def _environment(wall: Wall) -> None:
