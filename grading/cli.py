@@ -34,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--root", default=None, help="folder holding the exercise folders (default: exercises/)")
     parser.add_argument("--json", dest="json_path", default=None, metavar="PATH", help="also write the report as JSON")
     parser.add_argument("--junit", dest="junit_path", default=None, metavar="PATH", help="also write JUnit XML")
-    parser.add_argument("--jobs", type=int, default=None, help="exercises graded at once (default: CPU cores)")
+    parser.add_argument("--jobs", type=int, default=None, help="exercises graded at once (default: CPU cores + 1)")
     parser.add_argument("--no-cache", action="store_true", help="grade again even exercises that did not change")
     parser.add_argument(
         "--debug", action="store_true", help="show what graders and your code print, and full tracebacks"

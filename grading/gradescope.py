@@ -25,7 +25,6 @@ import zipfile
 from pathlib import Path
 
 from grading.course import COURSE_DIR, load_course
-from grading.cpus import available_cpus
 from grading.integrity import MANIFEST, warning, watched_files
 from grading.report import ExerciseResult, fmt_points
 from grading.submissions import find_exercise_root, private_copy, write_atomic
@@ -138,7 +137,7 @@ def run(autograder_root: Path, course_dir: Path = COURSE_DIR) -> dict:
     found = find_exercise_root(submission, [e.id for e in exercises])
     with tempfile.TemporaryDirectory(prefix="submission-") as tmp:
         root = private_copy(found, [e.id for e in exercises], Path(tmp), home=submission)
-        results = [explain_missing(r) for r in grade(exercises, root, jobs=available_cpus())]
+        results = [explain_missing(r) for r in grade(exercises, root)]
     note = warning(graders_changed(found, course_dir))  # a whole clone: were its graders edited?
     report = results_json(results, time.monotonic() - start, note)
     write_atomic(autograder_root / "results" / "results.json", json.dumps(report, indent=2) + "\n")

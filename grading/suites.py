@@ -287,20 +287,23 @@ def run_here(folder: str, test_timeout: float = 5.0, unicode_tables: dict | None
     ini = os.path.join(tempfile.gettempdir(), "pytest.ini")  # the sandbox's own temporary folder
     with open(ini, "w", encoding="utf-8") as f:
         f.write(PYTEST_INI)
-    recorder = _Recorder()
+    plugins = [_Recorder()]  # and the plugins below as objects: "-p name" would search every package for it
     args = [
         "tests", "-c", ini, "--rootdir", folder, "-x", "-q", "-p", "no:cacheprovider",
         "--basetemp", os.path.join(folder, ".pytest-tmp"), "-W", "ignore::DeprecationWarning",
+        "--tb=line",  # only the first line of a failure is kept: no source read to format the rest
     ]
     with contextlib.suppress(ImportError):
-        import pytest_timeout  # noqa: F401
+        import pytest_timeout
 
-        args += ["-p", "pytest_timeout", "-o", f"timeout={test_timeout}", "-o", "timeout_method=signal"]
+        plugins.append(pytest_timeout)
+        args += ["-o", f"timeout={test_timeout}", "-o", "timeout_method=signal"]
     with contextlib.suppress(ImportError):
-        import _hypothesis_pytestplugin  # noqa: F401
+        import _hypothesis_pytestplugin
 
-        args += ["-p", "_hypothesis_pytestplugin"]
-    code = pytest.main(args, plugins=[recorder])
+        plugins.append(_hypothesis_pytestplugin)
+    recorder = plugins[0]
+    code = pytest.main(args, plugins=plugins)
     return {"status": "done", "exit_code": int(code), "errors": recorder.errors,
             "tests": [{"nodeid": nodeid, **test} for nodeid, test in recorder.tests.items()]}
 

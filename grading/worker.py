@@ -140,7 +140,7 @@ def grade(
 ) -> list[ExerciseResult]:
     """Grade ``exercises`` found under ``root``; call ``on_result`` as each one finishes."""
     root = Path(root).resolve()
-    jobs = max(1, jobs or available_cpus())
+    jobs = max(1, jobs or default_jobs())
     pending = [_Job(e, root, missing=not (root / e.id).is_dir() or (root / e.id).is_symlink()) for e in exercises]
     own_zygote = sandboxes._current is None and any(not job.missing for job in pending)
     if own_zygote:  # first: it starts while this process imports what the judges need
@@ -187,6 +187,12 @@ def grade(
             sandboxes.stop()  # every sandbox, and all they started, ends here
         shutil.rmtree(tmp, ignore_errors=True)
     return [finished[e.id] for e in exercises]
+
+
+def default_jobs() -> int:
+    """Exercises graded at once: one more than the CPUs, since a judge mostly waits (for its
+    sandboxes, or for a check that sleeps, as 13-async's do) and the CPUs then do another's work."""
+    return available_cpus() + 1
 
 
 def _start(job: _Job, tmp: str, debug: bool) -> None:

@@ -52,7 +52,6 @@ class Host:
         self.shown_as = shown_as or self.root.name
         self.objects: dict[int, object] = {}
         self.run_calls: list[dict] = []
-        self.graders: dict[str, object] = {}
         self.rendered: list | None = None
         self.raised: list = []
         flask.template_rendered.connect(self._template, weak=False)
@@ -235,14 +234,7 @@ class Host:
     # -- probes: a grader's own function, run here -----------------------------------------------
 
     def op_probe(self, grader: str, function: str, app: int | None, args: list, kwargs: dict):
-        module = self.graders.get(grader)
-        if module is None:
-            spec = importlib.util.spec_from_file_location(f"_grader_{Path(grader).stem}", grader)
-            module = importlib.util.module_from_spec(spec)
-            sys.modules[spec.name] = module
-            spec.loader.exec_module(module)
-            self.graders[grader] = module
-        target = module
+        target = load_grader(grader)
         for part in function.split("."):
             target = getattr(target, part)
         given = [self.app(app)] if app is not None else []
@@ -301,6 +293,22 @@ def fast_password_hashing() -> None:
         return original(method, salt, password)
 
     security._hash_internal = cheap
+
+
+GRADERS: dict[str, object] = {}  # path -> a grader module, for its probes (loaded once, by the zygote)
+
+
+def load_grader(path: str):
+    """A grader module, as probes need it (the zygote loads them all while idle, so a sandbox finds
+    them ready: the graders' own imports, PyYAML for one, are then done once per run)."""
+    module = GRADERS.get(path)
+    if module is None:
+        spec = importlib.util.spec_from_file_location(f"_grader_{Path(path).stem}", path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module
+        spec.loader.exec_module(module)
+        GRADERS[path] = module
+    return module
 
 
 def warm_up() -> None:

@@ -25,6 +25,7 @@ import os
 import signal
 import socket
 import sys
+from pathlib import Path
 
 from grading.sandbox.confine import CLONE_NEWPID, Wall, _libc, enter, probe_level
 
@@ -34,7 +35,8 @@ PR_SET_CHILD_SUBREAPER = 36
 # Imported while the zygote waits for requests (graders' probes and 15-testing's suites need them):
 # the first sandbox need not wait for them.
 WHEN_IDLE = ["grading.expect", "pytest", "hypothesis", "_hypothesis_pytestplugin", "pytest_timeout",
-             "grading.suites"]
+             "grading.suites", "graders"]
+COURSE: dict[str, str] = {}  # "dir": the course whose graders are loaded while idle
 
 
 def preload(modules: list[str]) -> None:
@@ -62,10 +64,17 @@ def _import(name: str) -> None:
         importlib.import_module(name)
 
 
-def _idle(name: str) -> None:
+def _idle(step: str) -> None:
     """One step of the work done while no sandbox is asked for."""
-    _import(name)
-    if name == "grading.suites":  # what each run of a student's suite would otherwise do again
+    if step == "graders":  # what probes run in: the course's graders, with their imports
+        from grading.sandbox.host import load_grader
+
+        for grader in sorted(Path(COURSE["dir"], "graders").glob("test_*.py")) if COURSE.get("dir") else []:
+            with contextlib.suppress(Exception):
+                load_grader(str(grader.resolve()))
+        return
+    _import(step)
+    if step == "grading.suites":  # what each run of a student's suite would otherwise do again
         with contextlib.suppress(Exception):
             from grading import suites
 
@@ -264,7 +273,9 @@ def main(argv: list[str]) -> None:
     listener = socket.socket(fileno=int(argv[0]))
     preload(json.loads(argv[1]) if len(argv) > 1 else [])
     if len(argv) > 2:  # while the judge still starts up
-        LEVEL["level"] = probe_level(Wall(**json.loads(argv[2])))
+        wall = Wall(**json.loads(argv[2]))
+        COURSE["dir"] = wall.course
+        LEVEL["level"] = probe_level(wall)
     settle()
     sys.stdout.flush()
     serve(listener)
