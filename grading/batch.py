@@ -193,7 +193,7 @@ def _limit(task: Task) -> float:
     return task.time_limit or sum(e.time_limit for e in task.exercises) + 60
 
 
-@dataclass
+@dataclass(eq=False)
 class _Open:
     """A task being graded: its folder to grade once prepared, what is left, and its clock."""
 
@@ -202,8 +202,13 @@ class _Open:
     root: Path | None = None
     digests: dict[str, str] = field(default_factory=dict)
     running: int = 0
-    deadline: float = 0.0
-    idle_since: float | None = None  # with work left and nothing running: its clock stops
+    used: float = 0.0  # seconds of slots held: two exercises at once count twice
+    since: float = 0.0
+
+    def tick(self) -> None:
+        now = time.monotonic()
+        self.used += self.running * (now - self.since)
+        self.since = now
 
     def key(self, exercise: Exercise) -> tuple[str, str] | None:
         return (exercise.id, self.digests[exercise.id]) if exercise.id in self.digests else None
@@ -224,8 +229,8 @@ def grade_roots(  # noqa: PLR0913
     An exercise folder equal to one already graded in this run (same digest) takes its result
     rather than being graded again, unless that result had an error or a timeout.
 
-    A task still running after its ``time_limit`` (counted while any of its processes runs) is
-    stopped: its exercises not graded by then are marked as stopped, with the checks of
+    A task that held slots for longer than its ``time_limit`` (two exercises at once count
+    twice) is stopped: its exercises not graded by then are marked as stopped, with the checks of
     ``planned`` (see :func:`plans`) at zero points. Returns each task's results, in the order of
     its exercises. The private copies of the students' folders are made in one folder of the run,
     ``workdir``, removed at the end.
@@ -254,10 +259,7 @@ def grade_roots(  # noqa: PLR0913
             on_result(task, result)
 
     def start(one: _Open, work, *args, exercise: Exercise | None = None) -> None:
-        now = time.monotonic()
-        if one.idle_since is not None:
-            one.deadline += now - one.idle_since
-            one.idle_since = None
+        one.tick()
         parent_end, child_end = _context.Pipe(duplex=False)
         process = _context.Process(target=_child, args=(child_end, work, *args))
         process.start()
@@ -271,10 +273,9 @@ def grade_roots(  # noqa: PLR0913
         one, process, exercise = running.pop(conn)
         conn.close()
         _stop(process) if stop else process.join()
+        one.tick()
         one.running -= 1
         in_flight.discard(exercise and one.key(exercise))
-        if not one.running and one.todo:
-            one.idle_since = time.monotonic()
 
     def finish(one: _Open, why: str | None) -> None:
         opened.remove(one)
@@ -306,10 +307,10 @@ def grade_roots(  # noqa: PLR0913
         idle = [one for one in ready if not one.running]
         if not idle and pending:
             task = pending.pop(0)
-            one = _Open(task, list(task.exercises), deadline=time.monotonic() + _limit(task))
+            one = _Open(task, list(task.exercises))
             opened.append(one)
             if not task.private:
-                one.root, one.idle_since = task.root, time.monotonic()
+                one.root = task.root
                 return True
             start(one, _prepared, task, Path(tempfile.mkdtemp(prefix="student-", dir=workdir)))
             return True
@@ -328,8 +329,10 @@ def grade_roots(  # noqa: PLR0913
                 settle()
             if not running:
                 continue
-            deadlines = [one.deadline for one, _, _ in running.values()]
-            for conn in multiprocessing.connection.wait(list(running), timeout=max(0.0, min(deadlines) - time.monotonic())):
+            for one, _, _ in running.values():
+                one.tick()
+            left = min((_limit(one.task) - one.used) / one.running for one, _, _ in running.values())
+            for conn in multiprocessing.connection.wait(list(running), timeout=max(0.0, left)):
                 one = running[conn][0]
                 try:
                     kind, data, seconds = conn.recv()
@@ -350,7 +353,9 @@ def grade_roots(  # noqa: PLR0913
                     one.todo.clear()
                     if not one.running:
                         finish(one, None)
-            for one in {one for one, _, _ in running.values() if time.monotonic() > one.deadline}:
+            for one, _, _ in running.values():
+                one.tick()
+            for one in {one for one, _, _ in running.values() if one.used > _limit(one.task)}:
                 for conn in [c for c, (o, _, _) in running.items() if o is one]:
                     ended(conn, stop=True)
                 one.todo.clear()
