@@ -3,7 +3,7 @@
     run = measure([sys.executable, "-m", "grading", "--no-cache"], cwd=COURSE)
     run.seconds, run.peak_mb, run.kind          # kind: "PSS", or "RSS" where PSS could not be read
 
-Every ~20 ms a thread sums the memory of the command and all its descendants (the zygote and
+Every ~20 ms (more where sampling would take over a tenth of a core) a thread sums the memory of the command and all its descendants (the zygote and
 the sandboxes too; a process once seen counts until it ends, even when its parent has gone).
 PSS (``/proc/PID/smaps_rollup``) shares each page among the processes that map it, so the sum
 is the memory the run really holds; RSS (``/proc/PID/statm``), the fallback, counts shared
@@ -19,7 +19,8 @@ import time
 from dataclasses import dataclass
 
 PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024 if hasattr(os, "sysconf") else 4
-EVERY = 0.02  # seconds between samples
+EVERY = 0.02  # seconds between samples, or more: sampling takes at most a tenth of a core
+SHARE = 0.1
 
 
 @dataclass
@@ -29,6 +30,8 @@ class Run:
     seconds: float
     peak_mb: float | None  # None where there is no /proc
     kind: str = "PSS"
+    cost: float = 0.0  # CPU seconds the sampling itself used, taken from the run's cores
+    samples: int = 0
 
 
 def _parents() -> dict[int, tuple[int, bytes]]:
@@ -68,7 +71,7 @@ class _Sampler(threading.Thread):
         super().__init__(daemon=True)
         self.tree: dict[int, bytes] = {}  # pid -> start time, of the command and its descendants
         self.root = pid
-        self.peak_kb, self.kind = 0, "PSS"
+        self.peak_kb, self.kind, self.cost, self.samples = 0, "PSS", 0.0, 0
         self.done = threading.Event()
 
     def sample(self) -> None:
@@ -90,8 +93,13 @@ class _Sampler(threading.Thread):
         self.peak_kb = max(self.peak_kb, total)
 
     def run(self) -> None:
-        while not self.done.wait(EVERY):
+        last = 0.0  # CPU seconds of the last sample: reading smaps_rollup walks page tables
+        while not self.done.wait(max(EVERY, last / SHARE - last)):
+            start = time.thread_time()
             self.sample()
+            last = time.thread_time() - start
+            self.samples += 1
+        self.cost = time.thread_time()
 
 
 def measure(cmd: list[str], **popen) -> Run:
@@ -107,11 +115,13 @@ def measure(cmd: list[str], **popen) -> Run:
         return Run(proc.returncode, stderr, seconds, None)
     sampler.done.set()
     sampler.join()
-    return Run(proc.returncode, stderr, seconds, sampler.peak_kb / 1024, sampler.kind)
+    return Run(proc.returncode, stderr, seconds, sampler.peak_kb / 1024, sampler.kind, sampler.cost, sampler.samples)
 
 
 def describe(run: Run) -> str:
-    """``612 MB peak (summed PSS)``, or why there is no figure."""
+    """``612 MB peak (summed PSS ...)``, or why there is no figure."""
     if run.peak_mb is None:
         return "peak memory: not measured here (no /proc)"
-    return f"{run.peak_mb:.0f} MB peak (summed {run.kind} of the command and all its processes)"
+    every = run.seconds / max(1, run.samples) * 1000
+    return (f"{run.peak_mb:.0f} MB peak (summed {run.kind} of the command and all its processes; "
+            f"sampled every {every:.0f} ms on average, using {run.cost:.1f} s of CPU)")

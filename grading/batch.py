@@ -226,6 +226,7 @@ def grade_roots(  # noqa: PLR0913
     more such process. A free slot goes to a task that has nothing running, else to the next task,
     and only when no task waits for one to a task that already runs an exercise: a slow or hostile
     folder holds one slot while others wait, and the end of the run, when nobody waits, is shared.
+    A task's exercises start longest first (by their time limits), so that none starts last alone.
     An exercise folder equal to one already graded in this run (same digest) takes its result
     rather than being graded again, unless that result had an error or a timeout.
 
@@ -307,7 +308,7 @@ def grade_roots(  # noqa: PLR0913
         idle = [one for one in ready if not one.running]
         if not idle and pending:
             task = pending.pop(0)
-            one = _Open(task, list(task.exercises))
+            one = _Open(task, sorted(task.exercises, key=lambda e: -e.time_limit))  # longest first
             opened.append(one)
             if not task.private:
                 one.root = task.root
