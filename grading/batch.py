@@ -232,7 +232,8 @@ def grade_roots(  # noqa: PLR0913
 
     A task that held slots for longer than its ``time_limit`` (two exercises at once count
     twice) is stopped: its exercises not graded by then are marked as stopped, with the checks of
-    ``planned`` (see :func:`plans`) at zero points. Returns each task's results, in the order of
+    ``planned`` (see :func:`plans`; or a function returning them, called only if an exercise is
+    lost, as collecting every plan takes a second) at zero points. Returns each task's results, in the order of
     its exercises. The private copies of the students' folders are made in one folder of the run,
     ``workdir``, removed at the end.
 
@@ -278,13 +279,18 @@ def grade_roots(  # noqa: PLR0913
         one.running -= 1
         in_flight.discard(exercise and one.key(exercise))
 
+    def plan(exercise: Exercise) -> ExerciseResult | None:
+        nonlocal planned
+        planned = planned() if callable(planned) else planned
+        return (planned or {}).get(exercise.id)
+
     def finish(one: _Open, why: str | None) -> None:
         opened.remove(one)
         task = one.task
         for exercise in task.exercises:
             if exercise.id not in results[task.name]:
                 why = why or "The grading process stopped: tell your instructor."
-                record(task, _lost(exercise, why, (planned or {}).get(exercise.id)))
+                record(task, _lost(exercise, why, plan(exercise)))
         if on_finished:
             on_finished(task, [results[task.name][e.id] for e in task.exercises])
 
@@ -534,8 +540,8 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
 
     start = time.monotonic()
     try:
-        graded = grade_roots(tasks, jobs, lambda task, result: progress.exercise_done(), on_finished, plans(chosen),
-                             hide=[Path(args.class_dir), out])
+        graded = grade_roots(tasks, jobs, lambda task, result: progress.exercise_done(), on_finished,
+                             lambda: plans(chosen), hide=[Path(args.class_dir), out])
     except KeyboardInterrupt:
         print(f"\nStopped: {out} holds the {progress.done_students} students graded so far.", file=sys.stderr)
         return EXIT_INTERRUPTED
