@@ -1,14 +1,16 @@
 """``python -m grading.batch DIR``: grade a whole class and write a gradebook (``nox -s batch``).
 
 ``DIR`` holds one folder per student: a clone of the course (or of the students' template), or
-a folder holding the exercise folders, at its top or a folder or two down. Students are graded
-side by side (``--jobs``, default: the CPUs this process may really use), each from a private
-copy of their exercise folders that the judge makes (links out of the student's folder are not
-followed; an exercise folder that is a link counts as missing), always with the course's own
+a folder holding the exercise folders, at its top or a folder or two down. Exercises are graded
+side by side (``--jobs``, default: the CPUs this process may really use; a student gets a second
+slot only when no other student waits for one), each from a private copy of the student's
+exercise folders that the judge makes (links out of the student's folder are not followed; an
+exercise folder that is a link counts as missing); an exercise folder equal to one already
+graded in the run (an untouched starter, say) takes that result. Always with the course's own
 graders and ``exercise.yaml`` files, never the student's copies. ``--before DATE`` grades each
 student who is a git repository at their last commit before DATE, from a temporary clone (the
-student's repository is only read). Each student has a time limit of their own: past it, what
-was graded counts and the rest is marked as stopped.
+student's repository is only read). Each student has a time limit of their own (the time their
+exercises take, added up): past it, what was graded counts and the rest is marked as stopped.
 
 The gradebook (``--out``, default ``gradebook/``; see :mod:`grading.gradebook`) is written again
 each time a student is done, so a crash late in a run loses nothing already graded, and a later
@@ -199,6 +201,7 @@ class _Open:
 
     task: Task
     todo: list[Exercise]
+    folder: Path | None = None  # its own folder in the run's workdir: its private copy
     root: Path | None = None
     digests: dict[str, str] = field(default_factory=dict)
     running: int = 0
@@ -233,9 +236,9 @@ def grade_roots(  # noqa: PLR0913
     A task that held slots for longer than its ``time_limit`` (two exercises at once count
     twice) is stopped: its exercises not graded by then are marked as stopped, with the checks of
     ``planned`` (see :func:`plans`; or a function returning them, called only if an exercise is
-    lost, as collecting every plan takes a second) at zero points. Returns each task's results, in the order of
-    its exercises. The private copies of the students' folders are made in one folder of the run,
-    ``workdir``, removed at the end.
+    lost, as collecting every plan takes a second) at zero points. Returns each task's results, in
+    the order of its exercises. The private copies of the students' folders are made in one folder
+    of the run, ``workdir``, each removed as its student is done, and ``workdir`` at the end.
 
     Every sandbox of the run comes from one zygote, which hides from student code every student's
     folder, ``workdir`` and the folders in ``hide`` (the class, the gradebook): a student's code
@@ -286,6 +289,8 @@ def grade_roots(  # noqa: PLR0913
 
     def finish(one: _Open, why: str | None) -> None:
         opened.remove(one)
+        if one.folder:
+            shutil.rmtree(one.folder, ignore_errors=True)
         task = one.task
         for exercise in task.exercises:
             if exercise.id not in results[task.name]:
@@ -319,7 +324,8 @@ def grade_roots(  # noqa: PLR0913
             if not task.private:
                 one.root = task.root
                 return True
-            start(one, _prepared, task, Path(tempfile.mkdtemp(prefix="student-", dir=workdir)))
+            one.folder = Path(tempfile.mkdtemp(prefix="student-", dir=workdir))
+            start(one, _prepared, task, one.folder)
             return True
         if not ready:
             return False
@@ -466,7 +472,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("class_dir", metavar="DIR", help="one folder per student (each a clone of the course)")
     parser.add_argument("exercises", nargs="*", metavar="EXERCISE", help="ids or numbers to grade (default: all)")
     parser.add_argument("--out", default="gradebook", help="where the gradebook goes (default: gradebook/)")
-    parser.add_argument("--jobs", type=int, default=None, help="students graded at once (default: CPUs available)")
+    parser.add_argument("--jobs", type=int, default=None, help="exercises graded at once (default: CPUs available)")
     parser.add_argument("--student", action="append", default=[], metavar="NAME",
                         help="grade only this student folder (repeatable); the gradebook keeps the others")
     parser.add_argument("--before", metavar="DATE",
@@ -519,7 +525,7 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
     if roster is not None:
         name_students(book, roster, [name for name, _ in students])
     tasks = [Task(name, folder, chosen, private=True, before=before, time_limit=args.time_limit) for name, folder in students]
-    jobs = min(len(tasks), max(1, args.jobs or available_cpus()))
+    jobs = min(len(tasks) * len(chosen), max(1, args.jobs or available_cpus()))
     print(
         f"Grading {len(tasks)} student{'s' * (len(tasks) != 1)} x {len(chosen)} exercise{'s' * (len(chosen) != 1)},"
         f" {jobs} at a time" + (f", each at its last commit before {before}" if before else ""),
