@@ -14,7 +14,7 @@
     nox -s gradescope            build dist/gradescope-autograder.zip
     nox -s tests                 run our own tests (what CI runs)
     nox -s lock                  re-pin requirements/grading.txt after changing a requirement
-    nox -s bench                 time grading (see bench/grade.py)
+    nox -s bench                 time grading and batch grading, peak memory (bench/grade.py, bench/batch.py)
 
 Inside an exercise folder, ``nox -s grade`` (and the other student sessions) work on that
 exercise: nox only looks for noxfile.py in the current folder, so each exercise folder has a
@@ -176,6 +176,8 @@ def lock(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Time grading: first run, warm run, engine alone, and one process per check."""
+    """Time grading (first run, warm run, engine alone, one process per check), then batch grading
+    of the issue's class of 13; each with the peak memory of a whole grading run."""
     install_pinned(session)
     session.run("python", "bench/grade.py", *session.posargs)
+    session.run("python", "bench/batch.py", "--students", "13")

@@ -1,12 +1,13 @@
-"""Throughput of batch grading: students per minute on a generated class.
+"""Throughput of batch grading: students per minute on a generated class, and the run's peak memory.
 
-    python bench/batch.py                      a class of 60, every exercise
-    python bench/batch.py --students 60 01 02  only some exercises
+    python bench/batch.py                      a class of 13, every exercise (as nox -s bench)
+    python bench/batch.py --students 60 01 02  a bigger class, only some exercises
     python bench/batch.py --jobs 4
 
 Makes the class with ``bench/make_class.py`` (solutions and starters mixed at random, and
-hostile students that loop forever or call sys.exit at import), then times one real
-``python -m grading.batch`` run over it and prints students per minute. Where the grading
+hostile students that loop forever or call sys.exit at import: in a class of 13, one of each),
+then times one real ``python -m grading.batch`` run over it and prints students per minute and
+the peak memory of the whole run (see ``bench/memory.py``), each beside its goal. Where the grading
 requirements are not installed (the Python that runs nox, after the Quick start) it runs
 ``nox -s batch`` instead, which installs them once.
 """
@@ -15,17 +16,20 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 COURSE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(COURSE))
 
 from bench.make_class import load_course, make_class, select  # noqa: E402
+from bench.memory import describe, measure  # noqa: E402
 from grading.cpus import available_cpus  # noqa: E402
+
+
+GOAL_RATE = 60  # students per minute, on 2 cores
+GOAL_MB = 768  # Gradescope's default container
 
 
 def batch_command() -> list[str]:
@@ -38,7 +42,7 @@ def batch_command() -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("exercises", nargs="*", help="ids or numbers (default: all)")
-    parser.add_argument("--students", type=int, default=60)
+    parser.add_argument("--students", type=int, default=13, help="class size (default: 13, the goal's class)")
     parser.add_argument("--jobs", type=int, default=None, help="passed to grading.batch (default: CPU cores)")
     args = parser.parse_args()
 
@@ -50,16 +54,15 @@ def main() -> None:
                "--out", str(Path(tmp) / "gradebook")]
         if args.jobs:
             cmd += ["--jobs", str(args.jobs)]
-        start = time.perf_counter()
-        proc = subprocess.run(cmd, cwd=COURSE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        seconds = time.perf_counter() - start
-        if proc.returncode:
-            sys.exit(f"grading.batch exited {proc.returncode}:\n{proc.stderr[-2000:]}")
+        run = measure(cmd, cwd=COURSE)
+        if run.returncode:
+            sys.exit(f"grading.batch exited {run.returncode}:\n{run.stderr[-2000:]}")
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
     print(f"{args.students} students ({kinds}) x {len(exercises)} exercises, "
           f"{args.jobs or available_cpus()} jobs, Python {sys.version.split()[0]}")
-    print(f"{seconds:.1f} s: {args.students / seconds * 60:.1f} students per minute, "
-          f"{args.students * len(exercises) / seconds:.1f} exercises per second")
+    print(f"{run.seconds:.1f} s: {args.students / run.seconds * 60:.1f} students per minute "
+          f"(goal: {GOAL_RATE} on 2 cores), {args.students * len(exercises) / run.seconds:.1f} exercises per second")
+    print(f"{describe(run)} (goal: under {GOAL_MB} MB)")
 
 
 if __name__ == "__main__":

@@ -2,14 +2,16 @@
 
     python bench/grade.py            (or: nox -s bench)
 
-Prints four figures, each the wall time of real commands:
+Prints four figures, each the wall time of real commands, and the peak memory of the third:
 
 1. first ``nox -s grade``: a new virtualenv is created and the pinned requirements installed,
    then every starter in exercises/ is graded with an empty result cache;
 2. warm ``nox -s grade -R``: the same again, as a student's next run (nothing changed);
    the warm run after a student edits one exercise (only that one is graded again);
    and the warm run with ``--no-cache`` (every check of every exercise really runs);
-3. the engine alone, ``python -m grading --no-cache --root solutions`` (all checks, all solutions);
+3. the engine alone, ``python -m grading --no-cache --root solutions`` (all checks, all solutions),
+   and its peak memory: the summed PSS of it and every process it starts (see bench/memory.py),
+   beside the goal of a whole grading run under 768 MB (Gradescope's default container);
 4. the same checks, one ``pytest`` process per check, as GitHub Classroom's command-per-test
    workflow runs them.
 
@@ -31,7 +33,10 @@ from pathlib import Path
 COURSE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(COURSE))
 
+from bench.memory import describe, measure  # noqa: E402
 from grading.course import load_course  # noqa: E402
+
+GOAL_MB = 768  # Gradescope's default container
 
 
 def timed(cmd: list[str], env: dict[str, str] | None = None, ok=(0, 1)) -> float:
@@ -92,7 +97,10 @@ def main() -> None:
             rows.append(edited_one(nox, env, Path(tmp), exercises))
             rows.append(("warm `nox -s grade -R -- --no-cache`",
                          timed([*nox, "-R", "-s", "grade", "--", "--no-cache"], env)))
-        engine = timed([sys.executable, "-m", "grading", "--no-cache", "--root", "solutions"], env, ok=(0,))
+        run = measure([sys.executable, "-m", "grading", "--no-cache", "--root", "solutions"], cwd=COURSE, env=env)
+        if run.returncode:
+            sys.exit(f"python -m grading exited {run.returncode}:\n{run.stderr[-2000:]}")
+        engine = run.seconds
         rows.append(("engine alone, all solutions (--no-cache)", engine))
 
         commands = per_check_commands()
@@ -107,6 +115,7 @@ def main() -> None:
     for label, seconds in rows:
         print(f"{label:<{width}}  {seconds:7.2f} s")
     print(f"{'per-check / engine':<{width}}  {per_check / engine:7.1f} x")
+    print(f"engine alone: {describe(run)} (goal: under {GOAL_MB} MB)")
 
 
 if __name__ == "__main__":

@@ -1,14 +1,16 @@
 """``python -m grading.batch DIR``: grade a whole class and write a gradebook (``nox -s batch``).
 
 ``DIR`` holds one folder per student: a clone of the course (or of the students' template), or
-a folder holding the exercise folders, at its top or a folder or two down. Students are graded
-side by side (``--jobs``, default: the CPUs this process may really use), each from a private
-copy of their exercise folders that the judge makes (links out of the student's folder are not
-followed; an exercise folder that is a link counts as missing), always with the course's own
+a folder holding the exercise folders, at its top or a folder or two down. Exercises are graded
+side by side (``--jobs``, default: the CPUs this process may really use; a student gets a second
+slot only when no other student waits for one), each from a private copy of the student's
+exercise folders that the judge makes (links out of the student's folder are not followed; an
+exercise folder that is a link counts as missing); an exercise folder equal to one already
+graded in the run (an untouched starter, say) takes that result. Always with the course's own
 graders and ``exercise.yaml`` files, never the student's copies. ``--before DATE`` grades each
 student who is a git repository at their last commit before DATE, from a temporary clone (the
-student's repository is only read). Each student has a time limit of their own: past it, what
-was graded counts and the rest is marked as stopped.
+student's repository is only read). Each student has a time limit of their own (the time their
+exercises take, added up): past it, what was graded counts and the rest is marked as stopped.
 
 The gradebook (``--out``, default ``gradebook/``; see :mod:`grading.gradebook`) is written again
 each time a student is done, so a crash late in a run loses nothing already graded, and a later
@@ -23,7 +25,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import copy
 import datetime
+import hashlib
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -117,22 +121,39 @@ def prepare(task: Task, target: Path) -> tuple[Path, dict]:
 # -- grading many folders at once ---------------------------------------------------------------
 
 
-def _manage(task: Task, conn, workdir: str) -> None:
-    """Runs in its own process: prepare one task, grade it one exercise at a time, reporting each result."""
+def digest(folder: Path) -> str:
+    """A hash of everything in a private copy's exercise folder (its folders, file names and
+    contents): two equal folders get the same grade, as grading is deterministic."""
+    h = hashlib.sha256()
+    for here, folders, files in os.walk(folder):
+        folders.sort()
+        h.update(f"d {os.path.relpath(here, folder)}\0".encode())
+        for name in sorted(files):
+            with open(os.path.join(here, name), "rb") as f:
+                h.update(f"f {name}\0".encode() + hashlib.sha256(f.read()).digest())
+    return h.hexdigest()
 
-    def send(result: ExerciseResult) -> None:
-        conn.send(("result", result.to_json(), result.seconds))
 
+def _prepared(task: Task, target: Path) -> tuple:
+    """A student's folder to grade (see :func:`prepare`), what was learnt, and each exercise's digest."""
     try:
-        with tempfile.TemporaryDirectory(prefix="student-", dir=workdir) as tmp:
-            try:
-                root, info = prepare(task, Path(tmp))
-            except (OSError, subprocess.SubprocessError) as exc:
-                root, info = Path(tmp) / "nothing", {"note": f"could not be read: {_first_line(exc)}"}
-                root.mkdir()
-            conn.send(("info", info, 0.0))
-            grade(task.exercises, root, jobs=1, on_result=send)
-        conn.send(("done", None, 0.0))
+        root, info = prepare(task, target)
+    except (OSError, subprocess.SubprocessError) as exc:
+        root, info = target / "nothing", {"note": f"could not be read: {_first_line(exc)}"}
+        root.mkdir()
+    return "prepared", (str(root), info, {e.id: digest(root / e.id) for e in task.exercises}), 0.0
+
+
+def _graded(exercise: Exercise, root: Path) -> tuple:
+    result = grade([exercise], root, jobs=1)[0]
+    return "result", result.to_json(), result.seconds
+
+
+def _child(conn, work, *args) -> None:
+    """Runs in its own process (forked after Flask, pytest and the extensions are imported):
+    ``work(*args)``, whose answer goes back over ``conn``."""
+    try:
+        conn.send(work(*args))
     except KeyboardInterrupt:
         pass
     finally:
@@ -146,6 +167,11 @@ def _lost(exercise: Exercise, why: str, plan: ExerciseResult | None = None) -> E
         for c in (plan.checks if plan else [])
     ]
     return ExerciseResult(id=exercise.id, title=exercise.title, status="error", error=why, checks=checks)
+
+
+def _shareable(result: ExerciseResult) -> bool:
+    """A result that an equal folder may take: no error and no timeout, which may be passing trouble."""
+    return result.status in ("passed", "failed") and not any(c.status in ("error", "timeout") for c in result.checks)
 
 
 def plans(exercises: list[Exercise]) -> dict[str, ExerciseResult]:
@@ -165,20 +191,54 @@ def _stop(process) -> None:
         process.join(1)
 
 
+def _limit(task: Task) -> float:
+    return task.time_limit or sum(e.time_limit for e in task.exercises) + 60
+
+
+@dataclass(eq=False)
+class _Open:
+    """A task being graded: its folder to grade once prepared, what is left, and its clock."""
+
+    task: Task
+    todo: list[Exercise]
+    folder: Path | None = None  # its own folder in the run's workdir: its private copy
+    root: Path | None = None
+    digests: dict[str, str] = field(default_factory=dict)
+    running: int = 0
+    used: float = 0.0  # seconds of slots held: two exercises at once count twice
+    since: float = 0.0
+
+    def tick(self) -> None:
+        now = time.monotonic()
+        self.used += self.running * (now - self.since)
+        self.since = now
+
+    def key(self, exercise: Exercise) -> tuple[str, str] | None:
+        return (exercise.id, self.digests[exercise.id]) if exercise.id in self.digests else None
+
+
 def grade_roots(  # noqa: PLR0913
     tasks: list[Task], jobs: int | None = None, on_result=None, on_finished=None, planned=None,
     hide: list[Path] = (),
 ) -> dict[str, list[ExerciseResult]]:
-    """Grade every task, ``jobs`` tasks at a time; ``on_result(task, result)`` as each exercise
+    """Grade every task, ``jobs`` exercises at a time; ``on_result(task, result)`` as each exercise
     ends, ``on_finished(task, results)`` as each task does.
 
-    Each task gets a process of its own (forked after Flask, pytest and the extensions are
-    imported), which grades its exercises one after another with :func:`grading.worker.grade`:
-    a slow or hostile folder holds one slot, never the others. A task still running after its
-    ``time_limit`` is stopped: its exercises not graded by then are marked as stopped, with the
-    checks of ``planned`` (see :func:`plans`) at zero points.
-    Returns each task's results, in the order of its exercises. The private copies of the
-    students' folders are made in one folder of the run, ``workdir``, removed at the end.
+    Each exercise is graded in a process of its own (forked after Flask, pytest and the extensions
+    are imported) with :func:`grading.worker.grade`, and a student's private copy is made by one
+    more such process. A free slot goes to a task that has nothing running, else to the next task,
+    and only when no task waits for one to a task that already runs an exercise: a slow or hostile
+    folder holds one slot while others wait, and the end of the run, when nobody waits, is shared.
+    A task's exercises start longest first (by their time limits), so that none starts last alone.
+    An exercise folder equal to one already graded in this run (same digest) takes its result
+    rather than being graded again, unless that result had an error or a timeout.
+
+    A task that held slots for longer than its ``time_limit`` (two exercises at once count
+    twice) is stopped: its exercises not graded by then are marked as stopped, with the checks of
+    ``planned`` (see :func:`plans`; or a function returning them, called only if an exercise is
+    lost, as collecting every plan takes a second) at zero points. Returns each task's results, in
+    the order of its exercises. The private copies of the students' folders are made in one folder
+    of the run, ``workdir``, each removed as its student is done, and ``workdir`` at the end.
 
     Every sandbox of the run comes from one zygote, which hides from student code every student's
     folder, ``workdir`` and the folders in ``hide`` (the class, the gradebook): a student's code
@@ -193,56 +253,126 @@ def grade_roots(  # noqa: PLR0913
                         hide=[str(p) for p in [*hide, workdir, *(t.root for t in tasks)]])
     results: dict[str, dict[str, ExerciseResult]] = {t.name: {} for t in tasks}
     pending = list(tasks)
-    running: dict[object, tuple[Task, object, float]] = {}  # connection -> (task, process, deadline)
+    opened: list[_Open] = []
+    running: dict[object, tuple[_Open, object, Exercise | None]] = {}  # connection -> (task, process, exercise)
+    in_flight: set[tuple[str, str]] = set()
+    shared: dict[tuple[str, str], ExerciseResult] = {}
 
     def record(task: Task, result: ExerciseResult) -> None:
         results[task.name][result.id] = result
         if on_result:
             on_result(task, result)
 
-    def finish(conn, why: str | None) -> None:
-        task, process, _ = running.pop(conn)
+    def start(one: _Open, work, *args, exercise: Exercise | None = None) -> None:
+        one.tick()
+        parent_end, child_end = _context.Pipe(duplex=False)
+        process = _context.Process(target=_child, args=(child_end, work, *args))
+        process.start()
+        child_end.close()
+        one.running += 1
+        running[parent_end] = (one, process, exercise)
+        if exercise and one.key(exercise):
+            in_flight.add(one.key(exercise))
+
+    def ended(conn, stop: bool = False) -> None:
+        one, process, exercise = running.pop(conn)
         conn.close()
-        if why:
-            _stop(process)
-        process.join()
+        _stop(process) if stop else process.join()
+        one.tick()
+        one.running -= 1
+        in_flight.discard(exercise and one.key(exercise))
+
+    def plan(exercise: Exercise) -> ExerciseResult | None:
+        nonlocal planned
+        planned = planned() if callable(planned) else planned
+        return (planned or {}).get(exercise.id)
+
+    def finish(one: _Open, why: str | None) -> None:
+        opened.remove(one)
+        if one.folder:
+            shutil.rmtree(one.folder, ignore_errors=True)
+        task = one.task
         for exercise in task.exercises:
             if exercise.id not in results[task.name]:
                 why = why or "The grading process stopped: tell your instructor."
-                record(task, _lost(exercise, why, (planned or {}).get(exercise.id)))
+                record(task, _lost(exercise, why, plan(exercise)))
         if on_finished:
             on_finished(task, [results[task.name][e.id] for e in task.exercises])
 
+    def settle() -> None:
+        """Give equal folders the results already shared; finish the tasks with nothing left."""
+        for one in list(opened):
+            for exercise in [e for e in one.todo if one.key(e) in shared]:
+                one.todo.remove(exercise)
+                result = copy.deepcopy(shared[one.key(exercise)])
+                result.seconds = 0.0
+                record(one.task, result)
+            if one.root is not None and not one.todo and not one.running:
+                finish(one, None)
+
+    def start_next() -> bool:
+        """Give a free slot its work (see above); False when no work can start now."""
+        def startable(one):
+            return next((e for e in one.todo if one.key(e) is None or one.key(e) not in in_flight), None)
+
+        ready = [one for one in opened if one.root is not None and startable(one)]
+        idle = [one for one in ready if not one.running]
+        if not idle and pending:
+            task = pending.pop(0)
+            one = _Open(task, sorted(task.exercises, key=lambda e: -e.time_limit))  # longest first
+            opened.append(one)
+            if not task.private:
+                one.root = task.root
+                return True
+            one.folder = Path(tempfile.mkdtemp(prefix="student-", dir=workdir))
+            start(one, _prepared, task, one.folder)
+            return True
+        if not ready:
+            return False
+        one = min(idle or ready, key=lambda o: o.running)
+        exercise = startable(one)
+        one.todo.remove(exercise)
+        start(one, _graded, exercise, one.root, exercise=exercise)
+        return True
+
     try:
-        while pending or running:
-            while pending and len(running) < jobs:
-                task = pending.pop(0)
-                parent_end, child_end = _context.Pipe(duplex=False)
-                process = _context.Process(target=_manage, args=(task, child_end, workdir))
-                process.start()
-                child_end.close()
-                limit = task.time_limit or sum(e.time_limit for e in task.exercises) + 60
-                running[parent_end] = (task, process, time.monotonic() + limit)
-            wait = max(0.0, min(d for _, _, d in running.values()) - time.monotonic())
-            for conn in multiprocessing.connection.wait(list(running), timeout=wait):
-                task = running[conn][0]
+        while pending or opened:
+            settle()
+            while len(running) < jobs and start_next():
+                settle()
+            if not running:
+                continue
+            for one, _, _ in running.values():
+                one.tick()
+            left = min((_limit(one.task) - one.used) / one.running for one, _, _ in running.values())
+            for conn in multiprocessing.connection.wait(list(running), timeout=max(0.0, left)):
+                one = running[conn][0]
                 try:
                     kind, data, seconds = conn.recv()
                 except EOFError:
-                    finish(conn, None)
-                    continue
-                if kind == "done":
-                    finish(conn, None)
-                elif kind == "info":
-                    task.info = data
-                else:
+                    kind = None
+                if kind == "prepared":
+                    root, one.task.info, one.digests = data
+                    one.root = Path(root)
+                elif kind == "result":
                     result = ExerciseResult.from_json(data)
                     result.seconds = seconds
-                    record(task, result)
-            for conn, (task, _, deadline) in list(running.items()):
-                if time.monotonic() > deadline:
-                    limit = task.time_limit or sum(e.time_limit for e in task.exercises) + 60
-                    finish(conn, f"Stopped: grading this student took longer than {limit:g} s.")
+                    record(one.task, result)
+                    key = one.key(next(e for e in one.task.exercises if e.id == result.id))
+                    if key and _shareable(result):
+                        shared[key] = result
+                ended(conn)
+                if kind is None and one.root is None:  # no private copy: nothing can be graded
+                    one.todo.clear()
+                    if not one.running:
+                        finish(one, None)
+            for one, _, _ in running.values():
+                one.tick()
+            for one in {one for one, _, _ in running.values() if one.used > _limit(one.task)}:
+                for conn in [c for c, (o, _, _) in running.items() if o is one]:
+                    ended(conn, stop=True)
+                one.todo.clear()
+                finish(one, f"Stopped: grading this student took longer than {_limit(one.task):g} s.")
     finally:
         for _, process, _ in list(running.values()):
             process.join(1)  # after a Ctrl-C, the terminal has already interrupted it
@@ -342,7 +472,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("class_dir", metavar="DIR", help="one folder per student (each a clone of the course)")
     parser.add_argument("exercises", nargs="*", metavar="EXERCISE", help="ids or numbers to grade (default: all)")
     parser.add_argument("--out", default="gradebook", help="where the gradebook goes (default: gradebook/)")
-    parser.add_argument("--jobs", type=int, default=None, help="students graded at once (default: CPUs available)")
+    parser.add_argument("--jobs", type=int, default=None, help="exercises graded at once (default: CPUs available)")
     parser.add_argument("--student", action="append", default=[], metavar="NAME",
                         help="grade only this student folder (repeatable); the gradebook keeps the others")
     parser.add_argument("--before", metavar="DATE",
@@ -395,7 +525,7 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
     if roster is not None:
         name_students(book, roster, [name for name, _ in students])
     tasks = [Task(name, folder, chosen, private=True, before=before, time_limit=args.time_limit) for name, folder in students]
-    jobs = min(len(tasks), max(1, args.jobs or available_cpus()))
+    jobs = min(len(tasks) * len(chosen), max(1, args.jobs or available_cpus()))
     print(
         f"Grading {len(tasks)} student{'s' * (len(tasks) != 1)} x {len(chosen)} exercise{'s' * (len(chosen) != 1)},"
         f" {jobs} at a time" + (f", each at its last commit before {before}" if before else ""),
@@ -416,8 +546,8 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
 
     start = time.monotonic()
     try:
-        graded = grade_roots(tasks, jobs, lambda task, result: progress.exercise_done(), on_finished, plans(chosen),
-                             hide=[Path(args.class_dir), out])
+        graded = grade_roots(tasks, jobs, lambda task, result: progress.exercise_done(), on_finished,
+                             lambda: plans(chosen), hide=[Path(args.class_dir), out])
     except KeyboardInterrupt:
         print(f"\nStopped: {out} holds the {progress.done_students} students graded so far.", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -335,6 +335,19 @@ def test_crash_late_in_the_run_loses_nothing_already_graded(stalling_class, tmp_
     assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
 
 
+def test_equal_folders_are_graded_once_and_given_the_same_result(tmp_path):
+    """Two students handing in the same folder: ann's is graded, ben takes her result (0 s)."""
+    from grading.batch import Task, grade_roots
+
+    for name in ("ann", "ben"):
+        shutil.copytree(COURSE_DIR / "solutions" / "01-hello", tmp_path / name / "01-hello")
+    tasks = [Task(name, tmp_path / name, [EXERCISES["01-hello"]], private=True) for name in ("ann", "ben")]
+    graded = grade_roots(tasks, jobs=2)
+    ann, ben = graded["ann"][0], graded["ben"][0]
+    assert ann.full_marks and ben.to_json() == ann.to_json()
+    assert ann.seconds > 0 and ben.seconds == 0
+
+
 def test_roster_matches_classroom_repository_names_to_the_longest_username():
     from grading.gradebook import match_roster
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from grading.course import COURSE_DIR, load_course
 
 
@@ -36,3 +38,18 @@ def test_bench_batch_imports_with_the_standard_library_and_measures(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert "students per minute" in proc.stdout and proc.stdout.startswith("3 students (")
+    assert "MB peak (summed PSS of the command and all its processes; sampled every" in proc.stdout
+
+
+GRANDCHILD = "import time; data = bytes(range(256)) * 400_000; time.sleep(1)"  # 100 MB, really written
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_peak_memory_counts_every_descendant():
+    """The command's own grandchild holds the memory: it must be in the peak, as sandboxes are."""
+    from bench.memory import measure
+
+    child = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {GRANDCHILD!r}])"
+    run = measure([sys.executable, "-S", "-c", child], cwd=COURSE_DIR)
+    assert run.returncode == 0, run.stderr
+    assert run.kind == "PSS" and 100 < run.peak_mb < 400
