@@ -7,7 +7,10 @@
 Makes the class with ``bench/make_class.py`` (solutions and starters mixed at random, and
 hostile students that loop forever or call sys.exit at import: in a class of 13, one of each),
 then times one real ``python -m grading.batch`` run over it and prints students per minute and
-the peak memory of the whole run (see ``bench/memory.py``), each beside its goal. Where the grading
+the peak memory of the whole run (see ``bench/memory.py``), each beside its goal. It does so
+twice: on the class as made, where many exercise folders are equal (an untouched starter, the
+reference solution), which batch grades once; and on the same class with every file made the
+student's own (``--distinct``), where every folder is graded. Where the grading
 requirements are not installed (the Python that runs nox, after the Quick start) it runs
 ``nox -s batch`` instead, which installs them once.
 """
@@ -47,22 +50,24 @@ def main() -> None:
     args = parser.parse_args()
 
     exercises = select(load_course(COURSE), args.exercises)
-    with tempfile.TemporaryDirectory(prefix="bench-class-") as tmp:
-        class_dir = Path(tmp) / "class"
-        counts = make_class(class_dir, args.students, exercises)
-        cmd = [*batch_command(), str(class_dir), *(e.id for e in exercises),
-               "--out", str(Path(tmp) / "gradebook")]
-        if args.jobs:
-            cmd += ["--jobs", str(args.jobs)]
-        run = measure(cmd, cwd=COURSE)
-        if run.returncode:
-            sys.exit(f"grading.batch exited {run.returncode}:\n{run.stderr[-2000:]}")
-    kinds = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
-    print(f"{args.students} students ({kinds}) x {len(exercises)} exercises, "
-          f"{args.jobs or available_cpus()} jobs, Python {sys.version.split()[0]}")
-    print(f"{run.seconds:.1f} s: {args.students / run.seconds * 60:.1f} students per minute "
-          f"(goal: {GOAL_RATE} on 2 cores), {args.students * len(exercises) / run.seconds:.1f} exercises per second")
-    print(f"{describe(run)} (goal: under {GOAL_MB} MB)")
+    for distinct in (False, True):
+        with tempfile.TemporaryDirectory(prefix="bench-class-") as tmp:
+            class_dir = Path(tmp) / "class"
+            counts = make_class(class_dir, args.students, exercises, distinct=distinct)
+            cmd = [*batch_command(), str(class_dir), *(e.id for e in exercises),
+                   "--out", str(Path(tmp) / "gradebook")]
+            if args.jobs:
+                cmd += ["--jobs", str(args.jobs)]
+            run = measure(cmd, cwd=COURSE)
+            if run.returncode:
+                sys.exit(f"grading.batch exited {run.returncode}:\n{run.stderr[-2000:]}")
+        kinds = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
+        print(f"{args.students} students ({kinds}) x {len(exercises)} exercises, "
+              f"{'every file their own' if distinct else 'as made (equal folders graded once)'}, "
+              f"{args.jobs or available_cpus()} jobs, Python {sys.version.split()[0]}")
+        print(f"  {run.seconds:.1f} s: {args.students / run.seconds * 60:.1f} students per minute "
+              f"(goal: {GOAL_RATE} on 2 cores), {args.students * len(exercises) / run.seconds:.1f} exercises per second")
+        print(f"  {describe(run)} (goal: under {GOAL_MB} MB)")
 
 
 if __name__ == "__main__":

@@ -78,7 +78,7 @@ def entry_module(folder: Path, exercise: Exercise) -> Path | None:
     return None
 
 
-def make_student(root: Path, index: int, exercises: list[Exercise], rng: random.Random) -> str:
+def make_student(root: Path, index: int, exercises: list[Exercise], rng: random.Random, distinct: bool = False) -> str:
     kind = kind_of(index)
     name = f"student-{index + 1:03d}"
     home = root / name
@@ -88,19 +88,23 @@ def make_student(root: Path, index: int, exercises: list[Exercise], rng: random.
         source = "solutions" if rng.random() < 0.6 else "exercises"
         target = folders / exercise.id
         shutil.copytree(COURSE / source / exercise.id, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-        if kind in HOSTILE:
-            module = entry_module(target, exercise)
-            if module:
-                module.write_text(HOSTILE[kind] + module.read_text(encoding="utf-8"), encoding="utf-8")
+        module = entry_module(target, exercise)
+        if module and kind in HOSTILE:
+            module.write_text(HOSTILE[kind] + module.read_text(encoding="utf-8"), encoding="utf-8")
+        if module and distinct:  # as in a real class, no two students hand in the same file
+            module.write_text(module.read_text(encoding="utf-8") + f"\n# {name}\n", encoding="utf-8")
     return kind
 
 
-def make_class(root: Path, students: int, exercises: list[Exercise], seed: int = 1) -> dict[str, int]:
-    """Write ``students`` checkouts under ``root``; return how many of each kind."""
+def make_class(root: Path, students: int, exercises: list[Exercise], seed: int = 1,
+               distinct: bool = False) -> dict[str, int]:
+    """Write ``students`` checkouts under ``root``; return how many of each kind. With
+    ``distinct``, each student's entry modules end with a comment of their own, so no two
+    exercise folders are equal (batch grades equal folders once)."""
     rng = random.Random(seed)
     counts: dict[str, int] = {}
     for index in range(students):
-        kind = make_student(root, index, exercises, rng)
+        kind = make_student(root, index, exercises, rng, distinct)
         counts[kind] = counts.get(kind, 0) + 1
     return counts
 
@@ -110,11 +114,12 @@ def main() -> None:
     parser.add_argument("students", type=int, help="how many students")
     parser.add_argument("out", help="a new folder to write the class in")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--distinct", action="store_true", help="no two students hand in the same file")
     args = parser.parse_args()
     out = Path(args.out)
     if out.exists() and any(out.iterdir()):
         sys.exit(f"{out} is not empty")
-    counts = make_class(out, args.students, load_course(COURSE), args.seed)
+    counts = make_class(out, args.students, load_course(COURSE), args.seed, args.distinct)
     print(f"{args.students} students in {out}: " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())))
 
 

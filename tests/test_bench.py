@@ -26,6 +26,18 @@ def test_make_class_needs_only_the_standard_library(tmp_path):
     assert hostile.read_text(encoding="utf-8").startswith("import sys\nsys.exit(3)")
 
 
+def test_distinct_class_has_no_two_equal_files(tmp_path):
+    """``--distinct``: each student's entry modules are their own, so batch grades every folder."""
+    proc = subprocess.run(
+        [sys.executable, "-S", "bench/make_class.py", "3", str(tmp_path / "class"), "--distinct"],
+        cwd=COURSE_DIR, capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    apps = [(tmp_path / "class" / f"student-00{i}" / "exercises" / "01-hello" / "app.py").read_text(encoding="utf-8")
+            for i in (1, 2, 3)]
+    assert len(set(apps)) == 3 and apps[1].rstrip().endswith("# student-002")
+
+
 def test_bench_batch_imports_with_the_standard_library_and_measures(tmp_path):
     proc = subprocess.run(
         [sys.executable, "-S", "-c", "import sys; sys.path.insert(0, '.'); import bench.batch"],
@@ -37,7 +49,8 @@ def test_bench_batch_imports_with_the_standard_library_and_measures(tmp_path):
         cwd=COURSE_DIR, capture_output=True, text=True, timeout=300,
     )
     assert proc.returncode == 0, proc.stderr
-    assert "students per minute" in proc.stdout and proc.stdout.startswith("3 students (")
+    assert proc.stdout.count("students per minute") == 2 and proc.stdout.startswith("3 students (")
+    assert "every file their own" in proc.stdout
     assert "MB peak (summed PSS of the command and all its processes; sampled every" in proc.stdout
 
 
