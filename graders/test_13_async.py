@@ -91,27 +91,29 @@ def test_dashboard_view_is_async(app):
 @pytest.mark.points(2)
 @pytest.mark.timeout(20)
 def test_sources_are_awaited_at_the_same_time(client, app):
-    """GET /dashboard awaits both half-second sources at once: it answers in well under a second, and
-    each source's asyncio.sleep(0.5) runs in a task of its own, at the same time as the other."""
-    times = []
-    for _ in range(TRIES):
-        start = time.perf_counter()
-        expect.status(client.get("/dashboard"), 200)
-        times.append(time.perf_counter() - start)
-        if SLEPT <= times[-1] < FAST_ENOUGH:
-            break
-    else:
-        best = min(times)
-        expect.that(best >= SLEPT, f"GET /dashboard took {best:.2f} s: each source must await asyncio.sleep(0.5), "
-                    "the slow call it stands for.")
-        expect.fail(f"GET /dashboard took {best:.2f} s at best ({TRIES} tries), expected under {FAST_ENOUGH} s: "
-                    "the two sources are awaited one after the other.")
-    # Fast enough, but is it two sources at once, or one source that still waits and one that does not?
+    """GET /dashboard awaits both half-second sources at once, and answers in well under a second.
+
+    Each source's asyncio.sleep(0.5) runs in a task of its own, at the same time as the other."""
+    # First what it awaits (one request, whatever the machine's speed): two sources at once?
     seen = app.probe(record_sleeps)
     expect.that(seen["status"] == 200, f"GET /dashboard answered {seen['status']} while the grader recorded "
                 "its asyncio.sleep calls, expected 200.")
     slow = [c for c in seen["calls"] if isinstance(c["delay"], (int, float)) and c["delay"] >= SLEPT]
     expect.that(len(slow) >= 2, f"GET /dashboard awaited asyncio.sleep(0.5) {len(slow)} time(s), expected once in "
                 "each of the two sources: each source must await asyncio.sleep(0.5), the slow call it stands for.")
-    expect.that(overlapping_pair(seen["calls"]) is not None, "GET /dashboard awaited the two sources' "
-                "asyncio.sleep(0.5) one after the other, not at the same time: run them concurrently.")
+    expect.that(overlapping_pair(seen["calls"]) is not None, "GET /dashboard's two sources were awaited one after "
+                "the other (each asyncio.sleep(0.5) ended before the other began): run them concurrently, with "
+                "asyncio.gather.")
+    # Then how long it takes: nothing else in the view may keep the answer waiting.
+    times = []
+    for _ in range(TRIES):  # a busy machine may be slow once
+        start = time.perf_counter()
+        expect.status(client.get("/dashboard"), 200)
+        times.append(time.perf_counter() - start)
+        if SLEPT <= times[-1] < FAST_ENOUGH:
+            return
+    best = min(times)
+    expect.that(best >= SLEPT, f"GET /dashboard took {best:.2f} s: each source must await asyncio.sleep(0.5), "
+                "the slow call it stands for.")
+    expect.fail(f"GET /dashboard took {best:.2f} s at best ({TRIES} tries), expected under {FAST_ENOUGH} s: "
+                "both sources wait at the same time, so something else in the view keeps the answer waiting.")
