@@ -46,7 +46,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("exercises", nargs="*", help="ids or numbers (default: all)")
     parser.add_argument("--students", type=int, default=13, help="class size (default: 13, the goal's class)")
-    parser.add_argument("--jobs", type=int, default=None, help="passed to grading.batch (default: CPU cores)")
+    parser.add_argument("--jobs", type=int, default=None, help="passed to grading.batch (default: its own, CPU cores + 1)")
     args = parser.parse_args()
 
     exercises = select(load_course(COURSE), args.exercises)
@@ -64,7 +64,7 @@ def main() -> None:
         kinds = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
         print(f"{args.students} students ({kinds}) x {len(exercises)} exercises, "
               f"{'every file their own' if distinct else 'as made (equal folders graded once)'}, "
-              f"{args.jobs or available_cpus()} jobs, Python {sys.version.split()[0]}")
+              f"{args.jobs or available_cpus() + 1} jobs, Python {sys.version.split()[0]}")
         print(f"  {run.seconds:.1f} s: {args.students / run.seconds * 60:.1f} students per minute "
               f"(goal: {GOAL_RATE} on 2 cores), {args.students * len(exercises) / run.seconds:.1f} exercises per second")
         print(f"  {describe(run)} (goal: under {GOAL_MB} MB)")

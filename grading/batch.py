@@ -2,7 +2,8 @@
 
 ``DIR`` holds one folder per student: a clone of the course (or of the students' template), or
 a folder holding the exercise folders, at its top or a folder or two down. Exercises are graded
-side by side (``--jobs``, default: the CPUs this process may really use; a student gets a second
+side by side (``--jobs``, default: one more than the CPUs this process may really use, as a
+judge mostly waits for its sandboxes; a student gets a second
 slot only when no other student waits for one), each from a private copy of the student's
 exercise folders that the judge makes (links out of the student's folder are not followed; an
 exercise folder that is a link counts as missing); an exercise folder equal to one already
@@ -42,12 +43,11 @@ from pathlib import Path
 
 from grading import sandboxes
 from grading.course import COURSE_DIR, ID_PATTERN, Exercise, UsageError, load_course, requirement_modules, select
-from grading.cpus import available_cpus
 from grading.gradebook import NO_REPOSITORY, Gradebook, load, match_roster, read_roster
 from grading.integrity import changed_files, course_manifest
 from grading.report import CheckResult, ExerciseResult, fmt_points
 from grading.submissions import checkout_of, find_exercise_root, private_copy
-from grading.worker import grade, preload
+from grading.worker import default_jobs, grade, preload
 
 EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED = 0, 2, 130
 GRACE = 5.0  # seconds a stopped student's grading gets to end its own processes
@@ -244,7 +244,7 @@ def grade_roots(  # noqa: PLR0913
     folder, ``workdir`` and the folders in ``hide`` (the class, the gradebook): a student's code
     sees only the private copy of the exercise it is graded on.
     """
-    jobs = max(1, jobs or available_cpus())
+    jobs = max(1, jobs or default_jobs())
     workdir = tempfile.mkdtemp(prefix="batch-")
     exercises = sorted({e for t in tasks for e in t.exercises}, key=lambda e: e.id)
     preload(exercises)
@@ -472,7 +472,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("class_dir", metavar="DIR", help="one folder per student (each a clone of the course)")
     parser.add_argument("exercises", nargs="*", metavar="EXERCISE", help="ids or numbers to grade (default: all)")
     parser.add_argument("--out", default="gradebook", help="where the gradebook goes (default: gradebook/)")
-    parser.add_argument("--jobs", type=int, default=None, help="exercises graded at once (default: CPUs available)")
+    parser.add_argument("--jobs", type=int, default=None, help="exercises graded at once (default: CPUs available + 1)")
     parser.add_argument("--student", action="append", default=[], metavar="NAME",
                         help="grade only this student folder (repeatable); the gradebook keeps the others")
     parser.add_argument("--before", metavar="DATE",
@@ -525,7 +525,7 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
     if roster is not None:
         name_students(book, roster, [name for name, _ in students])
     tasks = [Task(name, folder, chosen, private=True, before=before, time_limit=args.time_limit) for name, folder in students]
-    jobs = min(len(tasks) * len(chosen), max(1, args.jobs or available_cpus()))
+    jobs = min(len(tasks) * len(chosen), max(1, args.jobs or default_jobs()))
     print(
         f"Grading {len(tasks)} student{'s' * (len(tasks) != 1)} x {len(chosen)} exercise{'s' * (len(chosen) != 1)},"
         f" {jobs} at a time" + (f", each at its last commit before {before}" if before else ""),
