@@ -177,7 +177,7 @@ def lock(session: nox.Session) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     """Time grading (first run, warm run, engine alone, one process per check), then batch grading
-    of the issue's class of 13; each with the peak memory of a whole grading run."""
+    of a generated class of 13; each with the peak memory of a whole grading run."""
     install_pinned(session)
     session.run("python", "bench/grade.py", *session.posargs)
     session.run("python", "bench/batch.py", "--students", "13")

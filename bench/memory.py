@@ -3,8 +3,9 @@
     run = measure([sys.executable, "-m", "grading", "--no-cache"], cwd=COURSE)
     run.seconds, run.peak_mb, run.kind          # kind: "PSS", or "RSS" where PSS could not be read
 
-Every ~20 ms (more where sampling would take over a tenth of a core) a thread sums the memory of the command and all its descendants (the zygote and
-the sandboxes too; a process once seen counts until it ends, even when its parent has gone).
+Every 20 ms, or less often where sampling would take over a tenth of a core, a thread sums the
+memory of the command and all its descendants (the zygote and the sandboxes too; a process once
+seen counts until it ends, even when its parent has gone).
 PSS (``/proc/PID/smaps_rollup``) shares each page among the processes that map it, so the sum
 is the memory the run really holds; RSS (``/proc/PID/statm``), the fallback, counts shared
 pages once per process and so overstates it. Standard library only.

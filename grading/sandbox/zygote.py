@@ -142,11 +142,14 @@ def _handle(request: dict, fds: list[int], listener, conn, sandboxes: set[int]) 
         if len(fds) != 1:
             return {"fault": "fork needs exactly one socket"}
         first_of_namespace = request.get("level") == "user" and PID_NAMESPACE.enter_new()
-        pid = os.fork()
+        pid = None
+        try:
+            pid = os.fork()
+        finally:  # even when fork fails: the next sandbox must not land in this one's namespace
+            if first_of_namespace and pid != 0:
+                PID_NAMESPACE.leave()
         if pid == 0:
             _become_sandbox(fds[0], request, keep=(listener, conn))
-        if first_of_namespace:
-            PID_NAMESPACE.leave()
         os.close(fds[0])
         sandboxes.add(pid)
         return {"pid": pid}
