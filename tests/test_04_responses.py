@@ -41,3 +41,25 @@ def test_accepting_any_theme_loses_the_400_check(grade):
 def test_no_default_theme_loses_the_theme_check(grade):
     result = grade.mutant("04-responses", {"app.py": [('request.cookies.get("theme", "light")', 'request.cookies.get("theme", "")')]})
     assert result.lost == {"theme_reads_the_cookie"}
+
+
+def test_theme_set_on_a_redirect_gets_full_marks(grade):
+    result = grade.alternative("04-responses", "redirect_after_theme")
+    assert result.full, result.explain()
+
+
+def test_theme_cookie_on_an_error_loses_the_cookie_check(grade):
+    result = grade.mutant("04-responses", {"app.py": [('response.set_cookie("theme", name)\n',
+                                                       'response.set_cookie("theme", name)\n    response.status_code = 403\n')]})
+    assert result.lost == {"theme_cookie_is_set"}
+    assert result.check("theme_cookie_is_set").message == (
+        "GET /theme/set/light answered 403 and set the cookie theme=light, expected a page or a redirect "
+        "(a status below 400) that sets the cookie theme=light.")
+
+
+def test_theme_cookie_never_set_loses_the_cookie_check(grade):
+    result = grade.mutant("04-responses", {"app.py": [('    response.set_cookie("theme", name)\n', "")]})
+    assert result.lost == {"theme_cookie_is_set"}
+    assert result.check("theme_cookie_is_set").message == (
+        "GET /theme/set/light answered 200 and set no theme cookie, expected a page or a redirect "
+        "(a status below 400) that sets the cookie theme=light.")
