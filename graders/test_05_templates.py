@@ -14,6 +14,7 @@ from grading import expect
 
 PAGES = ("/", "/hello/Ada", "/tasks")
 MARKER = "<!-- added to base.html by the grader -->"
+TITLE = "Title from the grader"
 names = st.text(min_size=1, max_size=30).filter(lambda s: "/" not in s and s not in (".", ".."))
 
 
@@ -25,6 +26,12 @@ def rendered(templates, path):
         f"GET {path} rendered no template: build the page with render_template, not an HTML string.",
     )
     return seen
+
+
+def title_of(page):
+    """The text of a page's <title>, stripped, or None when it has none."""
+    title = re.search(r"<title>(.*?)</title>", page, re.S | re.I)
+    return title.group(1).strip() if title else None
 
 
 def context_of(templates, template):
@@ -90,9 +97,8 @@ def test_index_renders_index_html_titled_home(client, templates):
     expect.status(response, 200)
     names = rendered(templates, "/")
     expect.that("index.html" in names, f"GET / rendered {', '.join(names)}, expected index.html.")
-    title = re.search(r"<title>(.*?)</title>", response.get_data(as_text=True), re.S | re.I)
-    shown = title.group(1).strip() if title else "(no <title>)"
-    expect.that(title is not None and "Home" in title.group(1), f"GET / has the title {shown!r}, expected Home.")
+    title = title_of(response.get_data(as_text=True))
+    expect.that(title is not None and "Home" in title, f"GET / has the title {'(no <title>)' if title is None else repr(title)}, expected Home.")
 
 
 @pytest.mark.points(1)
@@ -189,7 +195,7 @@ def restore_base_html(app, original):
     base_html(app).write_text(original, encoding="utf-8")
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 def test_every_page_extends_base_html(app, client):
     """Every page inherits base.html (footer Built with Flask): a change to base.html shows on all."""
     original = app.probe(add_to_base_html, MARKER)
@@ -211,3 +217,47 @@ def test_every_page_extends_base_html(app, client):
             )
     finally:
         app.probe(restore_base_html, original)
+
+
+def title_with_each_block(app):
+    """Probe, run in the sandbox: for each block base.html defines, the <title> of a page that
+    extends base.html and fills that block alone with TITLE; {"missing": True} without base.html,
+    {"error": ...} when such a page cannot be rendered."""
+    from flask import render_template_string
+    from jinja2 import TemplateNotFound
+
+    try:
+        blocks = list(app.jinja_env.get_template("base.html").blocks)
+    except TemplateNotFound:
+        return {"missing": True}
+    titles = {}
+    with app.test_request_context("/"):
+        for block in blocks:
+            page = '{% extends "base.html" %}{% block ' + block + " %}" + TITLE + "{% endblock %}"
+            try:
+                titles[block] = title_of(render_template_string(page))
+            except Exception as exc:  # noqa: BLE001 - the student's template, said in the message
+                return {"error": f"{type(exc).__name__}: {exc}", "block": block}
+    return {"titles": titles}
+
+
+@pytest.mark.points(1)
+def test_title_is_a_block_of_base_html(app):
+    """base.html's <title> is made of a block, so each page that extends it sets its own title."""
+    found = app.probe(title_with_each_block)
+    expect.that(not found.get("missing"), "templates/base.html was not found: put the page frame there.")
+    expect.that(
+        "error" not in found,
+        f"A page that extends base.html and fills its block {found.get('block')!r} could not be rendered: "
+        f"{found.get('error')}.",
+    )
+    titles = found["titles"]
+    expect.that(bool(titles), "base.html defines no block, so a page that extends it cannot set its title: "
+                "expected <title>{% block title %}{% endblock %}</title> in base.html.")
+    if not any(title is not None and TITLE in title for title in titles.values()):
+        kept = sorted({"(no <title>)" if title is None else repr(title) for title in titles.values()})
+        expect.fail(
+            f"A page that extends base.html and fills one of its blocks with {TITLE!r} has the title "
+            f"{' or '.join(kept)} (blocks tried: {', '.join(map(repr, titles))}); expected a block whose text "
+            "becomes the title, as <title>{% block title %}{% endblock %}</title> in base.html makes it."
+        )

@@ -80,3 +80,22 @@ def test_placeholder_task_item_on_empty_list_loses_the_empty_list_check(grade):
 def test_task_shown_twice_loses_the_li_per_task_check(grade):
     result = grade.mutant(ID, {"templates/tasks.html": [("<li>{{ task }}</li>", "<li>{{ task }}</li><li>{{ task }}</li>")]})
     assert result.lost == {"tasks_render_an_li_per_task"}
+
+
+def test_title_written_in_base_html_loses_the_title_block_check(grade):
+    result = grade.mutant(ID, {"templates/base.html": [("<title>{% block title %}{% endblock %}</title>", "<title>Home</title>")]})
+    assert result.lost == {"title_is_a_block_of_base_html"}
+    assert result.check("title_is_a_block_of_base_html").message == (
+        "A page that extends base.html and fills one of its blocks with 'Title from the grader' has the title "
+        "'Home' (blocks tried: 'content'); expected a block whose text becomes the title, as "
+        "<title>{% block title %}{% endblock %}</title> in base.html makes it.")
+
+
+def test_title_block_outside_the_title_loses_the_title_block_check(grade):
+    result = grade.mutant(ID, {"templates/base.html": [
+        ("<title>{% block title %}{% endblock %}</title>", "<title>Home</title>"),
+        ("<main>", "<main><h1>{% block title %}{% endblock %}</h1>"),
+    ]})
+    assert result.lost == {"title_is_a_block_of_base_html"}
+    assert "blocks tried: 'title', 'content'" in result.check("title_is_a_block_of_base_html").message
+
