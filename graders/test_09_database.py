@@ -174,11 +174,17 @@ def test_users_are_listed_and_found_by_id(ready, client):
 
 @pytest.mark.points(1)
 def test_delete_is_204_and_removes_the_row(ready, client, student, database):
-    """DELETE /users/<id> answers 204, and the row is gone from the table."""
+    """DELETE /users/<id> answers 204, and the row is gone from the table; deleting an unknown
+    user (the same one again) answers 404, as GET does."""
     ada = create(client)
     expect.status(client.delete(f"/users/{ada['id']}"), 204)
     expect.equal(rows(student, database), [], "The rows of the users table after DELETE")
     expect.status(client.get(f"/users/{ada['id']}"), 404)
+    again = client.delete(f"/users/{ada['id']}")
+    expect.no_server_error(again)
+    expect.that(again.status_code == 404,
+                f"DELETE /users/{ada['id']} a second time, once that user was deleted, returned {again.status_code}, "
+                "expected 404: there is no such user any more.")
 
 
 @pytest.mark.points(2)

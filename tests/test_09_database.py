@@ -23,6 +23,22 @@ def test_delete_answering_200_loses_the_delete_check(grade):
     assert result.lost == {"delete_is_204_and_removes_the_row"}
 
 
+def test_delete_of_an_unknown_user_answering_204_loses_the_delete_check(grade):
+    result = grade.mutant(ID, {"app.py": [("        if user is None:\n            abort(404)\n        db.session.delete(user)\n",
+                                           "        if user is not None:\n            db.session.delete(user)\n")]})
+    assert result.lost == {"delete_is_204_and_removes_the_row"}
+    assert result.check("delete_is_204_and_removes_the_row").message == (
+        "DELETE /users/1 a second time, once that user was deleted, returned 204, expected 404: "
+        "there is no such user any more.")
+
+
+def test_delete_of_an_unknown_user_crashing_loses_the_delete_check(grade):
+    result = grade.mutant(ID, {"app.py": [("        if user is None:\n            abort(404)\n", "")]})
+    assert result.lost == {"delete_is_204_and_removes_the_row"}
+    assert result.check("delete_is_204_and_removes_the_row").message.startswith(
+        "DELETE /users/1 raised UnmappedInstanceError"), result.explain()
+
+
 def test_test_config_overwritten_by_the_default_misses_the_graders_file(grade):
     result = grade.mutant(ID, {"app.py": [
         ('    app.config.from_mapping(SQLALCHEMY_DATABASE_URI="sqlite:///users.db")\n'
