@@ -8,9 +8,10 @@
     nox -s pytest -- 15          your own tests of exercise 15, with pytest, in its folder
     nox -s watch                 grade again on every save; go on to the next exercise at full marks
     nox -s hint -- 02            the next, more concrete hint for each failed check of 02
-    nox -s batch -- DIR          grade a class: one folder per student (see grading/batch.py)
+    nox -s batch -- DIR          grade a class: one folder per student (see grading/commands/batch.py)
     nox -s verify                after changing the course: every solution, starter, alternative, test
     nox -s classroom             after changing the course: rewrite the Classroom workflow and the graders' manifest
+    nox -s template -- DIR       write the students' repository (the Classroom template) into DIR
     nox -s gradescope            build dist/gradescope-autograder.zip
     nox -s tests                 run our own tests (what CI runs)
     nox -s lock                  re-pin requirements/grading.txt after changing a requirement
@@ -33,9 +34,10 @@ import nox
 
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
-from grading.processes import run_to_the_end  # noqa: E402  (standard library only)
+from grading.commands.processes import run_to_the_end  # noqa: E402  (standard library only)
 
 LOCK = ROOT / "requirements" / "grading.txt"
+TEST_REQUIREMENTS = ("import-linter==2.17",)  # what our own tests add to the pinned requirements
 
 # Grading commands start without the repository on sys.path (python -I, see grading/_boot.py): a
 # yaml.py or flask.py left at the repository root is never imported by the grader.
@@ -89,78 +91,88 @@ def run_for_student(session: nox.Session, module: str, *args: str) -> None:
 @nox.session
 def grade(session: nox.Session) -> None:
     """Grade the exercises and explain every failed check."""
-    run_for_student(session, "grading.cli")
+    run_for_student(session, "grading.commands.grade")
 
 
 @nox.session
 def run(session: nox.Session) -> None:
     """Serve an exercise's app in debug mode: nox -s run -- EXERCISE [--port N]."""
-    run_for_student(session, "grading.serve", "run")
+    run_for_student(session, "grading.commands.serve", "run")
 
 
 @nox.session
 def flask(session: nox.Session) -> None:
     """Run a flask command in an exercise's folder: nox -s flask -- EXERCISE init-db."""
-    run_for_student(session, "grading.serve", "flask")
+    run_for_student(session, "grading.commands.serve", "flask")
 
 
 @nox.session
 def pytest(session: nox.Session) -> None:
     """Run your own tests of an exercise (15-testing): nox -s pytest -- EXERCISE [PYTEST ARGS]."""
-    run_for_student(session, "grading.serve", "pytest")
+    run_for_student(session, "grading.commands.serve", "pytest")
 
 
 @nox.session
 def watch(session: nox.Session) -> None:
     """Grade the exercise you work on each time you save, then go on to the next one."""
-    run_for_student(session, "grading.watch")
+    run_for_student(session, "grading.commands.watch")
 
 
 @nox.session
 def hint(session: nox.Session) -> None:
     """The next, more concrete hint for each failed check: nox -s hint -- EXERCISE."""
-    run_for_student(session, "grading.hints")
+    run_for_student(session, "grading.commands.hints")
 
 
 @nox.session
 def batch(session: nox.Session) -> None:
     """Grade a class: nox -s batch -- DIR [EXERCISE...] [--jobs N] [--out gradebook]."""
     install_pinned(session)
-    run_and_keep_exit_code(session, "python", "-I", BOOT, "grading.batch:main", *session.posargs)
+    run_and_keep_exit_code(session, "python", "-I", BOOT, "grading.commands.batch:main", *session.posargs)
 
 
 @nox.session
 def verify(session: nox.Session) -> None:
     """After changing the course: solutions and alternatives full, starters not, tests pass."""
     install_pinned(session)
-    run_and_keep_exit_code(session, "python", "-m", "grading.verify", *session.posargs)
+    run_and_keep_exit_code(session, "python", "-m", "grading.commands.verify", *session.posargs)
 
 
 @nox.session
 def classroom(session: nox.Session) -> None:
     """Rewrite .github/workflows/classroom.yml and graders/MANIFEST.sha256 from the course."""
     install_pinned(session)
-    session.run("python", "-m", "grading.classroom")
+    session.run("python", "-m", "grading.commands.classroom")
+
+
+@nox.session
+def template(session: nox.Session) -> None:
+    """Write the students' repository (the Classroom template): nox -s template -- DIR."""
+    install_pinned(session)
+    # DIR is where the instructor typed it from: nox itself runs in this folder
+    args = [a if a.startswith("-") else os.path.join(session.invoked_from, a) for a in session.posargs]
+    run_and_keep_exit_code(session, "python", "-I", BOOT, "grading.commands.template:main", *args)
 
 
 @nox.session
 def gradescope(session: nox.Session) -> None:
     """Build dist/gradescope-autograder.zip: upload it as a Gradescope autograder."""
     install_pinned(session)
-    session.run("python", "-m", "grading.gradescope", "--build")
+    session.run("python", "-m", "grading.commands.gradescope", "--build")
 
 
 @nox.session
 def tests(session: nox.Session) -> None:
     """Our own tests: the engine, and every solution, starter and variant of every exercise."""
-    install_pinned(session)
+    install_pinned(session, *TEST_REQUIREMENTS)
+    session.run("lint-imports")  # the engine's rooms: pyproject.toml's [tool.importlinter]
     session.run("python", "-m", "pytest", *session.posargs, env={"GRADING_NO_CACHE": "1"})
 
 
 @nox.session(venv_backend="none")
 def lock(session: nox.Session) -> None:
     """Pin the engine's and every exercise's requirements in requirements/grading.txt."""
-    from grading.course import load_course
+    from grading.judge.course import load_course
 
     wanted = sorted({r for e in load_course(ROOT) for r in e.requirements})
     extra = ROOT / "requirements" / "exercises.in"

@@ -6,7 +6,7 @@
 
 Makes the class with ``bench/make_class.py`` (solutions and starters mixed at random, and
 hostile students that loop forever or call sys.exit at import: in a class of 13, one of each),
-then times one real ``python -m grading.batch`` run over it and prints students per minute and
+then times one real ``python -m grading.commands.batch`` run over it and prints students per minute and
 the peak memory of the whole run (see ``bench/memory.py``), each beside its goal. It does so
 twice: on the class as made, where many exercise folders are equal (an untouched starter, the
 reference solution), which batch grades once; and on the same class with every file made the
@@ -28,17 +28,16 @@ sys.path.insert(0, str(COURSE))
 
 from bench.make_class import load_course, make_class, select  # noqa: E402
 from bench.memory import describe, measure  # noqa: E402
-from grading.cpus import available_cpus  # noqa: E402
-
+from grading.judge.cpus import available_cpus  # noqa: E402
 
 GOAL_RATE = 60  # students per minute, on 2 cores
 GOAL_MB = 768  # Gradescope's default container
 
 
 def batch_command() -> list[str]:
-    """``python -m grading.batch`` where the grading requirements are installed, else through nox."""
+    """``python -m grading.commands.batch`` where the grading requirements are installed, else through nox."""
     if all(importlib.util.find_spec(module) for module in ("yaml", "flask", "pytest")):
-        return [sys.executable, "-m", "grading.batch"]
+        return [sys.executable, "-m", "grading.commands.batch"]
     return [sys.executable, "-m", "nox", "-s", "batch", "--"]
 
 
@@ -46,7 +45,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("exercises", nargs="*", help="ids or numbers (default: all)")
     parser.add_argument("--students", type=int, default=13, help="class size (default: 13, the goal's class)")
-    parser.add_argument("--jobs", type=int, default=None, help="passed to grading.batch (default: its own, CPU cores + 1)")
+    parser.add_argument("--jobs", type=int, default=None, help="passed to grading.commands.batch (default: its own, CPU cores + 1)")
     args = parser.parse_args()
 
     exercises = select(load_course(COURSE), args.exercises)
@@ -60,7 +59,7 @@ def main() -> None:
                 cmd += ["--jobs", str(args.jobs)]
             run = measure(cmd, cwd=COURSE)
             if run.returncode:
-                sys.exit(f"grading.batch exited {run.returncode}:\n{run.stderr[-2000:]}")
+                sys.exit(f"grading.commands.batch exited {run.returncode}:\n{run.stderr[-2000:]}")
         kinds = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
         print(f"{args.students} students ({kinds}) x {len(exercises)} exercises, "
               f"{'every file their own' if distinct else 'as made (equal folders graded once)'}, "

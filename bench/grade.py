@@ -34,7 +34,7 @@ COURSE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(COURSE))
 
 from bench.memory import describe, measure  # noqa: E402
-from grading.course import load_course  # noqa: E402
+from grading.judge.course import load_course  # noqa: E402
 
 GOAL_MB = 768  # Gradescope's default container
 

@@ -7,7 +7,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from grading import expect
-from grading.remote import StudentError
+from grading.judge.remote import StudentError
 
 # Any name a URL segment can carry: no "/" (it separates segments) and not "." or "..",
 # which browsers and HTTP clients collapse before the request is sent.

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from grading import expect
-from grading.remote import StudentError
+from grading.judge.remote import StudentError
 
 
 @pytest.fixture

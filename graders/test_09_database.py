@@ -16,7 +16,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from grading import expect
-from grading.remote import StudentCodeError
+from grading.judge.remote import StudentCodeError
 
 ADA = {"name": "ada", "email": "ada@example.com"}
 COLUMNS = {"id", "name", "email"}

@@ -8,8 +8,8 @@ import pytest
 from flask import request, url_for
 
 from grading import expect
-from grading.remote import StudentCodeError
-from grading.servers import ServerFailed, serving
+from grading.judge.remote import StudentCodeError
+from grading.sandbox.servers import ServerFailed, serving
 
 SECRET = "grader-secret-4f1c"
 

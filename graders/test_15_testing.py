@@ -6,7 +6,7 @@ template): a rewrite of the app (same behaviour, different code) and held-back v
 each breaking the same promise in code students never see. Every check is a promise: it passes
 when at least one test fails on its broken app (the held-back one where there is one), provided
 every test passes on every correct app. The student's tests run only in sandboxes, one per app
-(see grading.suites); the grader reads its data lazily, in the judge only.
+(see grading.judge.suites); the grader reads its data lazily, in the judge only.
 """
 
 import functools
@@ -16,7 +16,8 @@ import pytest
 import yaml
 
 from grading import expect
-from grading.suites import run_here, run_suites
+from grading.judge.suites import run_suites
+from grading.sandbox.suite import run_here
 
 DATA = Path(__file__).resolve().parent / "data" / "15-testing"
 PRIVATE = DATA / "private"
@@ -64,7 +65,7 @@ def apps() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
 
 def run_tests(folder, test_timeout, unicode_tables):
     """In the sandbox of one app: the student's tests against the app.py in ``folder``, with
-    pytest; what they gave as plain data (:func:`grading.suites.run_here`)."""
+    pytest; what they gave as plain data (:func:`grading.judge.suites.run_here`)."""
     return run_here(folder, test_timeout, unicode_tables)
 
 

@@ -1,33 +1,35 @@
-"""The grading engine of flask-exercises.
+"""The grading engine of flask-exercises: four rooms, and a wall between the first and the rest.
 
-Two sides, and a wall between them. Only ``grading/sandbox/`` (and what it calls:
-``servers.py``, and ``suites.run_here``) ever runs next to student code; everything else is the
-*judge*, and never imports a student's module.
+- ``grading/sandbox/``: everything that ever runs next to student code, and decides nothing: the
+  wall (:mod:`~grading.sandbox.confine`), the zygote that forks a fresh sandbox per check
+  (:mod:`~grading.sandbox.zygote`), the host that imports the student's app and answers
+  (:mod:`~grading.sandbox.host`), 14-production's real servers (:mod:`~grading.sandbox.servers`)
+  and 15-testing's run of a student's suite (:mod:`~grading.sandbox.suite`).
+- ``grading/judge/``: what decides the score, and never imports a student's module: the course
+  (:mod:`~grading.judge.course`, reading ``exercises/*/exercise.yaml``), the workers and the pytest
+  plugin that run the graders, the stand-ins for the student's app built from the sandbox's
+  plain-data answers (:mod:`~grading.judge.remote`), :mod:`~grading.judge.expect`, the sandbox
+  client, the cache, the integrity manifest, submissions and their private copies.
+- ``grading/outputs/``: every format the judge writes, after every student process has ended: the
+  terminal and JSON report, JUnit, GitHub Classroom's results, Gradescope's ``results.json``, a
+  class's gradebook.
+- ``grading/commands/``: what people type (``nox -s grade``, ``batch``, ``watch``, ``hint``,
+  ``run``/``flask``/``pytest``, ``verify``, ``template``, ``classroom``, ``gradescope``).
 
-The judge (decides the score):
+Both sides of the wall speak :mod:`grading.wire`: length-prefixed JSON, never pickle. The
+layering (commands → outputs → judge → wire; the sandbox apart) is checked by import-linter's
+contracts in ``pyproject.toml``, run by ``nox -s tests``.
 
-- :mod:`grading.course` reads ``exercises/*/exercise.yaml`` (the only list of exercises);
-- :mod:`grading.cli` (``nox -s grade``) grades a tree; :mod:`grading.worker` runs each exercise's
-  grader module with pytest in a judge process of its own, within time limits;
-- :mod:`grading.plugin` gives graders their fixtures (``app``, ``client``, ``runner``,
-  ``templates``, ``student``, ``environ``) and turns each check into a verdict;
-- :mod:`grading.remote` are those fixtures: stand-ins for the student's app, built from the
-  sandbox's plain-data answers; :mod:`grading.expect` raises the failures a stuck student can read;
-- :mod:`grading.sandboxes` starts the zygote, a fresh sandbox per check, and kills them all;
-- :mod:`grading.cache`, :mod:`grading.integrity`, :mod:`grading.verify`, :mod:`grading.cpus`,
-  :mod:`grading.submissions` (finding and privately copying a submission's exercises).
-
-For students, around the judge: :mod:`grading.serve` (``nox -s run``, ``flask``, ``pytest``: their
-own app, on their own machine), :mod:`grading.watch`, :mod:`grading.hints`, :mod:`grading.local`.
-
-The sandbox (runs student code, decides nothing): :mod:`grading.sandbox.confine` (the wall),
-:mod:`grading.sandbox.zygote` (forks sandboxes), :mod:`grading.sandbox.host` (imports the student's
-code and answers). Both sides speak :mod:`grading.wire`: length-prefixed JSON, never pickle.
-
-The outputs (written by the judge, after every student process has ended):
-:mod:`grading.report` (terminal, ``--json``), :mod:`grading.junit`, :mod:`grading.classroom`
-(GitHub Classroom), :mod:`grading.gradescope`, :mod:`grading.batch` and :mod:`grading.gradebook`
-(a class's gradebook), :mod:`grading.template` (the students' repository).
+Graders import what they need from here: ``from grading import expect``.
 """
 
 __version__ = "1.0.0"
+
+
+def __getattr__(name: str):
+    """``from grading import expect``: the graders' short, stable import of :mod:`grading.judge.expect`."""
+    if name == "expect":
+        from grading.judge import expect
+
+        return expect
+    raise AttributeError(f"module 'grading' has no attribute {name!r}")

@@ -1,7 +1,7 @@
 import os
 import sys
 
-from grading.cli import main
+from grading.commands.grade import main
 
 try:
     sys.exit(main())

@@ -1,6 +1,6 @@
 """Start grading code in a new interpreter without the repository on ``sys.path``.
 
-    python -I grading/_boot.py grading.cli:main ARGS...
+    python -I grading/_boot.py grading.commands.grade:main ARGS...
 
 ``-I`` keeps the current folder, ``PYTHONPATH`` and the user's site-packages out of
 ``sys.path``; this file then loads the ``grading`` package from where it lies, and only that

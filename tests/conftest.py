@@ -25,9 +25,9 @@ from pathlib import Path
 
 import pytest
 
-from grading.course import COURSE_DIR, load_course
-from grading.report import ExerciseResult
-from grading.worker import grade as run_grading
+from grading.judge.course import COURSE_DIR, load_course
+from grading.judge.results import ExerciseResult
+from grading.judge.worker import grade as run_grading
 
 # The adversarial suite reads /proc, forks and sends signals: it attacks the Linux sandboxes.
 collect_ignore_glob = [] if sys.platform.startswith("linux") else ["attacks/*"]

@@ -1,6 +1,6 @@
 """The 15-testing grader: a suite scores by the broken apps it catches, never by the app it ships.
 
-Also tests grading/suites.py directly (time limits, crashes, isolation), with tiny suites, in
+Also tests grading/judge/suites.py directly (time limits, crashes, isolation), with tiny suites, in
 sandboxes like the grader's.
 """
 
@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from grading import sandboxes
-from grading.course import COURSE_DIR
-from grading.remote import Session
-from grading.suites import run_suites
+from grading.judge import sandboxes
+from grading.judge.course import COURSE_DIR
+from grading.judge.remote import Session
+from grading.judge.suites import run_suites
+from grading.sandbox.suite import run_here
 
 EXERCISE = "15-testing"
 DATA = COURSE_DIR / "graders" / "data" / EXERCISE
@@ -234,7 +235,7 @@ def test_suite_sharing_one_app_misses_the_shared_store(grade, tmp_path):
     assert result.lost == ALL_CHECKS - {f"catches_{name}" for name in caught}, result.explain()
 
 
-# -- grading/suites.py --------------------------------------------------------------------
+# -- grading/judge/suites.py --------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -280,7 +281,7 @@ def test_run_suites_uses_the_graders_app_and_a_clean_env(tmp_path, monkeypatch, 
             "    open('app.py', 'w').write('WHO = 1')\n"
         ),
     })
-    runs = run_suites(open_session, student, {"one": "WHO = 'grader'\n", "two": "WHO = 'grader'\n"}, gate=["one"], time_limit=30)
+    runs = run_suites(open_session, student, probe=run_here, apps={"one": "WHO = 'grader'\n", "two": "WHO = 'grader'\n"}, gate=["one"], time_limit=30)
     assert runs["one"].clean, runs["one"].problem()
     assert runs["two"].clean, runs["two"].problem()
     assert len(runs["two"].passed) == 3
@@ -289,7 +290,7 @@ def test_run_suites_uses_the_graders_app_and_a_clean_env(tmp_path, monkeypatch, 
 
 def test_run_suites_skips_the_rest_when_the_gate_fails(tmp_path, open_session):
     student = write_suite(tmp_path, {"tests/test_x.py": "from app import OK\n\ndef test_ok():\n    assert OK\n"})
-    runs = run_suites(open_session, student, {"good": "OK = False\n", "other": "OK = True\n"}, gate=["good"])
+    runs = run_suites(open_session, student, probe=run_here, apps={"good": "OK = False\n", "other": "OK = True\n"}, gate=["good"])
     assert runs["good"].caught and not runs["good"].clean
     assert runs["good"].problem().startswith("tests/test_x.py::test_ok failed: assert False")
     assert runs["other"].status == "skipped"
@@ -306,7 +307,7 @@ def test_run_suites_limits_time_and_survives_crashes(tmp_path, open_session):
         "    if MODE == 'slow_test':\n        time.sleep(5)\n"
     )})
     apps = {name: f"MODE = {name!r}\n" for name in ("ok", "sleep", "exit", "slow_test")}
-    runs = run_suites(open_session, student, apps, time_limit=30, run_timeout=1.5, test_timeout=0.5)
+    runs = run_suites(open_session, student, probe=run_here, apps=apps, time_limit=30, run_timeout=1.5, test_timeout=0.5)
     assert runs["ok"].clean
     assert runs["sleep"].status == "timeout" and "after 1.5 s" in runs["sleep"].problem()
     assert runs["exit"].status == "crashed" and "os._exit" in runs["exit"].problem()
@@ -325,6 +326,6 @@ def test_run_suites_runs_hypothesis_tests_with_function_scoped_fixtures(tmp_path
         "    assert shout(text, suffix) == text.upper() + suffix\n"
     )})
     apps = {"right": "def shout(t, s):\n    return t.upper() + s\n", "wrong": "def shout(t, s):\n    return t + s\n"}
-    runs = run_suites(open_session, student, apps, time_limit=30)
+    runs = run_suites(open_session, student, probe=run_here, apps=apps, time_limit=30)
     assert runs["right"].clean, runs["right"].problem()
     assert runs["wrong"].caught

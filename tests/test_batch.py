@@ -1,4 +1,4 @@
-"""Batch grading of a class, for real: `python -m grading.batch` in a subprocess.
+"""Batch grading of a class, for real: `python -m grading.commands.batch` in a subprocess.
 
 A class of four, with a roster that also names a student who has no folder:
 
@@ -25,10 +25,10 @@ import sys
 import time
 
 import pytest
-
 from conftest import EXERCISES
-from grading.course import COURSE_DIR
-from grading.worker import grade as run_grading
+
+from grading.judge.course import COURSE_DIR
+from grading.judge.worker import grade as run_grading
 
 IDS = ["01-hello", "02-routing"]
 DEADLINE = "2026-02-01T00:00:00"
@@ -73,7 +73,7 @@ def make_eve(eve):
 
 def batch(class_dir, out, *args, timeout=300):
     return subprocess.run(
-        [sys.executable, "-m", "grading.batch", str(class_dir), *IDS, "--out", str(out), "--jobs", "2", *args],
+        [sys.executable, "-m", "grading.commands.batch", str(class_dir), *IDS, "--out", str(out), "--jobs", "2", *args],
         cwd=COURSE_DIR, capture_output=True, text=True, timeout=timeout,
     )
 
@@ -280,7 +280,7 @@ def test_student_not_in_the_class_and_bad_date_are_usage_errors(graded, tmp_path
 
 def test_missing_class_folder_is_a_usage_error(tmp_path):
     proc = subprocess.run(
-        [sys.executable, "-m", "grading.batch", str(tmp_path / "nowhere")],
+        [sys.executable, "-m", "grading.commands.batch", str(tmp_path / "nowhere")],
         cwd=COURSE_DIR, capture_output=True, text=True, timeout=60,
     )
     assert proc.returncode == 2
@@ -318,7 +318,7 @@ def test_student_past_their_time_limit_keeps_what_was_graded(stalling_class, tmp
 def test_crash_late_in_the_run_loses_nothing_already_graded(stalling_class, tmp_path):
     out = tmp_path / "out"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "grading.batch", str(stalling_class), *IDS, "--out", str(out), "--jobs", "1"],
+        [sys.executable, "-m", "grading.commands.batch", str(stalling_class), *IDS, "--out", str(out), "--jobs", "1"],
         cwd=COURSE_DIR, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )
     try:
@@ -337,7 +337,7 @@ def test_crash_late_in_the_run_loses_nothing_already_graded(stalling_class, tmp_
 
 def test_equal_folders_are_graded_once_and_given_the_same_result(tmp_path):
     """Two students handing in the same folder: ann's is graded, ben takes her result (0 s)."""
-    from grading.batch import Task, grade_roots
+    from grading.commands.batch import Task, grade_roots
 
     for name in ("ann", "ben"):
         shutil.copytree(COURSE_DIR / "solutions" / "01-hello", tmp_path / name / "01-hello")
@@ -349,7 +349,7 @@ def test_equal_folders_are_graded_once_and_given_the_same_result(tmp_path):
 
 
 def test_roster_matches_classroom_repository_names_to_the_longest_username():
-    from grading.gradebook import match_roster
+    from grading.outputs.gradebook import match_roster
 
     roster = [{"identifier": "b@x", "github_username": "bob"}, {"identifier": "jb@x", "github_username": "jim-bob"},
               {"identifier": "ada@example.edu", "github_username": "ada"}]

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from grading.course import COURSE_DIR, load_course
+from grading.judge.course import COURSE_DIR, load_course
 
 
 def test_make_class_needs_only_the_standard_library(tmp_path):

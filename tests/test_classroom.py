@@ -6,8 +6,9 @@ import re
 
 import yaml
 
-from grading.classroom import WORKFLOW, exercise_points, render_workflow, runner_id
-from grading.course import COURSE_DIR, load_course
+from grading.commands.classroom import WORKFLOW, exercise_points, render_workflow
+from grading.judge.course import COURSE_DIR, load_course
+from grading.outputs.classroom import runner_id
 
 EXERCISES = load_course(COURSE_DIR)
 COMMITTED = (COURSE_DIR / WORKFLOW).read_text(encoding="utf-8")

@@ -7,10 +7,10 @@ import re
 import shutil
 
 import pytest
-
 from conftest import ALTERNATIVES, EXERCISES, Graded
-from grading.course import COURSE_DIR
-from grading.worker import grade as run_grading
+
+from grading.judge.course import COURSE_DIR
+from grading.judge.worker import grade as run_grading
 
 IDS = sorted(EXERCISES)
 STYLES = sorted(

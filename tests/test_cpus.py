@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from grading import cpus
-from grading.cpus import available_cpus, cpu_quota
+from grading.judge import cpus
+from grading.judge.cpus import available_cpus, cpu_quota
 
 
 @pytest.fixture
@@ -48,7 +48,7 @@ def test_cgroup_v1_quota(tmp_path, eight_cpus):
 @pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="Linux only: CPU affinity")
 def test_affinity_of_one_cpu_is_seen(tmp_path):
     """Restricted with taskset-like affinity, a real process counts one CPU whatever the host has."""
-    code = f"from grading.cpus import available_cpus; from pathlib import Path; print(available_cpus(Path({str(tmp_path)!r})))"
+    code = f"from grading.judge.cpus import available_cpus; from pathlib import Path; print(available_cpus(Path({str(tmp_path)!r})))"
     proc = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True,
         cwd=os.path.dirname(os.path.dirname(cpus.__file__)), preexec_fn=lambda: os.sched_setaffinity(0, {0}),

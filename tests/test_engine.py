@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from grading.course import COURSE_DIR
+from grading.judge.course import COURSE_DIR
 
 SOLUTIONS = COURSE_DIR / "solutions"
 HELLO = (SOLUTIONS / "01-hello" / "app.py").read_text(encoding="utf-8")
@@ -268,7 +268,7 @@ def test_user_namespaces_level_grades_like_the_others(grade_cli):
 def test_one_cause_is_said_once_and_the_checks_it_stops_are_not_run(grade):
     """A factory that raises: the first check says why, with the file and line; the others are not
     run (0 points, no hint, the same cause), and the terminal says the cause once then lists them."""
-    from grading.report import Painter, render_exercise
+    from grading.outputs.report import Painter, render_exercise
 
     graded = grade.mutant("09-database", {"app.py": [
         ("    app = Flask(__name__, instance_relative_config=True)\n",
@@ -290,7 +290,8 @@ def test_one_cause_is_said_once_and_the_checks_it_stops_are_not_run(grade):
 
 
 def test_the_failure_output_names_debug_when_student_code_raised():
-    from grading.report import CheckResult, ExerciseResult, Painter, render_summary
+    from grading.judge.results import CheckResult, ExerciseResult
+    from grading.outputs.report import Painter, render_summary
 
     raised = CheckResult("c", 0.0, 1.0, "failed", "GET / answered 500. Your code raised ZeroDivisionError (app.py, line 3).")
     result = ExerciseResult("01-hello", "Hello", "failed", checks=[raised])
@@ -298,8 +299,8 @@ def test_the_failure_output_names_debug_when_student_code_raised():
 
 
 def test_a_student_exception_raised_again_by_the_grader_is_the_students():
-    from grading.plugin import student_cause
-    from grading.remote import student_exception
+    from grading.judge.plugin import student_cause
+    from grading.judge.remote import student_exception
 
     raised = student_exception({"type": "KeyError", "builtin": "KeyError", "message": "'id'", "where": " (app.py, line 3, in f)"})
     try:
@@ -316,7 +317,7 @@ def test_puzzling_statuses_are_explained_in_words():
     """405, 415 and 308 say what they mean and what usually causes them."""
     import flask
 
-    from grading import expect
+    from grading.judge import expect
 
     app = flask.Flask("explained")
     app.add_url_rule("/only-get", "g", lambda: "x")

@@ -11,10 +11,10 @@ import sys
 import zipfile
 
 import pytest
-
 from conftest import unpack_autograder
-from grading.course import COURSE_DIR, load_course
-from grading.gradescope import build
+
+from grading.commands.gradescope import build
+from grading.judge.course import COURSE_DIR, load_course
 
 EXERCISE_IDS = [e.id for e in load_course(COURSE_DIR)]
 
@@ -48,7 +48,7 @@ def test_zip_has_the_scripts_on_top_executable_and_pinned_requirements(bundle):
             assert stat.S_IMODE(z.getinfo(script).external_attr >> 16) & 0o111
         assert "requirements/grading.txt" in names
         assert {f"exercises/{i}/exercise.yaml" for i in EXERCISE_IDS} <= names
-        assert "graders/test_01_hello.py" in names and "grading/worker.py" in names
+        assert "graders/test_01_hello.py" in names and "grading/judge/worker.py" in names
         assert not any("/solutions/" in n or n.startswith("solutions/") for n in names)
 
 

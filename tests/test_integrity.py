@@ -6,10 +6,10 @@ import os
 import shutil
 
 import pytest
-
 from conftest import grading_command
-from grading.course import COURSE_DIR
-from grading.integrity import MANIFEST, changed_files, read_manifest, render_manifest
+
+from grading.judge.course import COURSE_DIR
+from grading.judge.integrity import MANIFEST, changed_files, read_manifest, render_manifest
 
 
 def test_committed_manifest_matches_the_graders():
@@ -96,8 +96,7 @@ def test_a_manifest_that_is_a_link_is_no_manifest(course):
 
 def test_the_students_template_noxfile_is_the_courses_own(course):
     """A checkout of the students' template has a shorter noxfile: that is no edit."""
-    from grading.integrity import course_manifest
-    from grading.template import student_noxfile
+    from grading.commands.template import course_manifest, student_noxfile
 
     (course / "noxfile.py").write_text(student_noxfile((COURSE_DIR / "noxfile.py").read_text(encoding="utf-8")))
     assert changed_files(course, expected=course_manifest(COURSE_DIR)) == []

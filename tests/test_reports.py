@@ -13,10 +13,10 @@ import shutil
 import xml.etree.ElementTree as ET
 
 import pytest
-
 from conftest import grading_command
-from grading.classroom import runner_id
-from grading.course import COURSE_DIR
+
+from grading.judge.course import COURSE_DIR
+from grading.outputs.classroom import runner_id
 
 GRADED = ("01-hello", "02-routing", "03-request-data")
 
@@ -113,10 +113,10 @@ def test_junit_has_a_testcase_per_check_and_a_failure_per_lost_one(run):
 
 
 def test_a_check_not_run_is_zero_points_and_one_line_of_why_in_every_output():
-    from grading.classroom import reporter_results
-    from grading.gradescope import results_json
-    from grading.junit import junit_tree
-    from grading.report import CheckResult, ExerciseResult
+    from grading.judge.results import CheckResult, ExerciseResult
+    from grading.outputs.classroom import reporter_results
+    from grading.outputs.gradescope import results_json
+    from grading.outputs.junit import junit_tree
 
     cause = "create_app() raised RuntimeError: boom (app.py, line 3, in create_app)."
     checks = [

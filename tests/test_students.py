@@ -17,9 +17,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from conftest import EXERCISES, grading_command
-from grading.course import COURSE_DIR, load_exercise
+
+from grading.judge.course import COURSE_DIR, load_exercise
 
 POSIX = hasattr(os, "killpg")
 
@@ -111,7 +111,7 @@ def get(url: str, timeout: float = 30) -> tuple[int, str]:
 def test_run_serves_the_app_in_debug_mode(tmp_path, commands, exercise_id, path, expected):
     copy(tmp_path, "solutions", exercise_id)
     port = free_port()
-    server = commands("grading.serve", "run", exercise_id[:2], "--root", str(tmp_path), "--port", str(port))
+    server = commands("grading.commands.serve", "run", exercise_id[:2], "--root", str(tmp_path), "--port", str(port))
     status, body = get(f"http://127.0.0.1:{port}{path}")
     assert (status, expected in body) == (200, True), body
     server.wait_for(r"Debug mode: on")
@@ -121,20 +121,20 @@ def test_run_finds_the_exercise_of_the_folder_you_are_in(tmp_path, commands):
     folder = copy(tmp_path, "solutions", "02-routing")
     port = free_port()
     env = {"GRADING_INVOKED_FROM": str(folder / "templates" if (folder / "templates").is_dir() else folder)}
-    commands("grading.serve", "run", "--root", str(tmp_path), "--port", str(port), "--no-debug", env=env)
+    commands("grading.commands.serve", "run", "--root", str(tmp_path), "--port", str(port), "--no-debug", env=env)
     assert get(f"http://127.0.0.1:{port}/add/2/3") == (200, "5")
 
 
 def test_flask_runs_any_command_of_the_app_in_its_folder(tmp_path):
     folder = copy(tmp_path, "solutions", "09-database")
     done = subprocess.run(
-        [sys.executable, "-m", "grading.serve", "flask", "--root", str(tmp_path), "09", "init-db"],
+        [sys.executable, "-m", "grading.commands.serve", "flask", "--root", str(tmp_path), "09", "init-db"],
         cwd=COURSE_DIR, capture_output=True, text=True, timeout=60,
     )
     assert done.returncode == 0, done.stderr
     assert list((folder / "instance").glob("*.db")), "init-db made no database in the instance folder"
     routes = subprocess.run(
-        [sys.executable, "-m", "grading.serve", "flask", "--root", str(tmp_path), "routes"],
+        [sys.executable, "-m", "grading.commands.serve", "flask", "--root", str(tmp_path), "routes"],
         cwd=COURSE_DIR, capture_output=True, text=True, timeout=60, env={**os.environ, "GRADING_INVOKED_FROM": str(folder)},
     )
     assert "/users" in routes.stdout, routes.stdout + routes.stderr
@@ -143,14 +143,14 @@ def test_flask_runs_any_command_of_the_app_in_its_folder(tmp_path):
 def test_pytest_runs_your_own_tests_in_the_exercise_folder(tmp_path):
     folder = copy(tmp_path, "solutions", "15-testing")
     done = subprocess.run(
-        [sys.executable, "-m", "grading.serve", "pytest", "--root", str(tmp_path), "15", "-q", "-p", "no:cacheprovider"],
+        [sys.executable, "-m", "grading.commands.serve", "pytest", "--root", str(tmp_path), "15", "-q", "-p", "no:cacheprovider"],
         cwd=COURSE_DIR, capture_output=True, text=True, timeout=120,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert re.search(r"\d+ passed", done.stdout), done.stdout
     (folder / "tests" / "test_app.py").write_text("def test_fails():\n    assert False\n")
     done = subprocess.run(
-        [sys.executable, "-m", "grading.serve", "pytest", "--root", str(tmp_path), "15", "-q", "-p", "no:cacheprovider"],
+        [sys.executable, "-m", "grading.commands.serve", "pytest", "--root", str(tmp_path), "15", "-q", "-p", "no:cacheprovider"],
         cwd=COURSE_DIR, capture_output=True, text=True, timeout=120,
     )
     assert done.returncode == 1 and "1 failed" in done.stdout
@@ -158,7 +158,7 @@ def test_pytest_runs_your_own_tests_in_the_exercise_folder(tmp_path):
 
 def test_run_without_an_exercise_outside_any_folder_is_a_usage_error():
     done = subprocess.run(
-        [sys.executable, "-m", "grading.serve", "run"], cwd=COURSE_DIR, capture_output=True, text=True, timeout=60,
+        [sys.executable, "-m", "grading.commands.serve", "run"], cwd=COURSE_DIR, capture_output=True, text=True, timeout=60,
         env={**os.environ, "GRADING_INVOKED_FROM": str(COURSE_DIR)},
     )
     assert done.returncode == 2
@@ -276,8 +276,8 @@ def test_a_failed_check_shows_only_the_nudge(tmp_path):
 
 
 def test_classroom_and_gradescope_show_the_nudge_only(grade):
-    from grading.classroom import reporter_results
-    from grading.gradescope import results_json
+    from grading.outputs.classroom import reporter_results
+    from grading.outputs.gradescope import results_json
 
     result = grade.starter("02-routing").result
     steps = EXERCISES["02-routing"].hint_steps("post_with_text_id_is_404")
@@ -294,7 +294,7 @@ def test_hint_shows_the_next_step_each_time_and_remembers(tmp_path):
 
     def hint() -> str:
         done = subprocess.run(
-            [sys.executable, "-m", "grading.hints", "02", "--root", str(tmp_path / "root")],
+            [sys.executable, "-m", "grading.commands.hints", "02", "--root", str(tmp_path / "root")],
             cwd=COURSE_DIR, capture_output=True, text=True, timeout=120, env=env,
         )
         assert done.returncode == 0, done.stderr
@@ -317,7 +317,7 @@ def test_watch_grades_again_on_save_moves_on_and_stops_on_ctrl_c(tmp_path, comma
     folder = copy(root, "exercises", "02-routing")
     copy(root, "exercises", "03-request-data")
     env = {"GRADING_CACHE_DIR": str(tmp_path / "cache"), "NO_COLOR": "1", "GRADING_INVOKED_FROM": str(COURSE_DIR)}
-    watch = commands("grading.watch", "--root", str(root), env=env)
+    watch = commands("grading.commands.watch", "--root", str(root), env=env)
     watch.wait_for(r"1/15 exercises done\n02-routing +\d/9")
     watching = watch.wait_for(r"Watching\s+\S*02-routing/")
     seen = len(watch.output)
@@ -344,7 +344,7 @@ def test_hint_gives_no_hint_for_a_check_that_was_not_run(tmp_path):
         "    app = Flask(__name__, instance_relative_config=True)\n",
         "    app = Flask(__name__, instance_relative_config=True)\n    raise RuntimeError('no database today')\n", 1))
     env = {**os.environ, "GRADING_CACHE_DIR": str(tmp_path / "cache"), "COLUMNS": "1000", "NO_COLOR": "1"}
-    done = subprocess.run([sys.executable, "-m", "grading.hints", "09", "--root", str(root)],
+    done = subprocess.run([sys.executable, "-m", "grading.commands.hints", "09", "--root", str(root)],
                           cwd=COURSE_DIR, capture_output=True, text=True, timeout=120, env=env)
     assert done.returncode == 0, done.stderr
     assert len(re.findall(r"Hint \d+/\d+:", done.stdout)) == 1, done.stdout

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from grading.submissions import find_exercise_root, private_copy, write_atomic
+from grading.judge.submissions import find_exercise_root, private_copy, write_atomic
 
 
 def make(path, text="x"):

@@ -14,9 +14,9 @@ import sys
 
 import pytest
 
-from grading.course import COURSE_DIR, load_course
-from grading.integrity import changed_files, course_manifest
-from grading.template import INSTRUCTOR_SESSIONS
+from grading.commands.template import INSTRUCTOR_SESSIONS, course_manifest
+from grading.judge.course import COURSE_DIR, load_course
+from grading.judge.integrity import changed_files
 
 EXERCISE_IDS = [e.id for e in load_course(COURSE_DIR)]
 
@@ -25,7 +25,7 @@ EXERCISE_IDS = [e.id for e in load_course(COURSE_DIR)]
 def template(tmp_path_factory):
     target = tmp_path_factory.mktemp("template") / "flask-exercises-template"
     proc = subprocess.run(
-        [sys.executable, "-m", "grading.template", str(target)], cwd=COURSE_DIR, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "grading.commands.template", str(target)], cwd=COURSE_DIR, capture_output=True, text=True, timeout=120
     )
     assert proc.returncode == 0, proc.stderr
     return target
@@ -103,7 +103,7 @@ def test_rebuilding_keeps_git_and_refuses_the_course_itself(template, tmp_path):
     (template / ".git").mkdir(exist_ok=True)
     (template / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
     (template / "stale.txt").write_text("from an earlier build\n")
-    proc = subprocess.run([sys.executable, "-m", "grading.template", str(template)], cwd=COURSE_DIR,
+    proc = subprocess.run([sys.executable, "-m", "grading.commands.template", str(template)], cwd=COURSE_DIR,
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert (template / ".git" / "HEAD").is_file() and not (template / "stale.txt").exists()
@@ -113,7 +113,7 @@ def test_rebuilding_keeps_git_and_refuses_the_course_itself(template, tmp_path):
     (course / "graders" / "MANIFEST.sha256").write_text("")
     (tmp_path / "something.txt").write_text("not a template\n")
     for target in (course, tmp_path):
-        proc = subprocess.run([sys.executable, "-m", "grading.template", str(target)], cwd=COURSE_DIR,
+        proc = subprocess.run([sys.executable, "-m", "grading.commands.template", str(target)], cwd=COURSE_DIR,
                               capture_output=True, text=True, timeout=60)
         assert proc.returncode != 0 and "error:" in proc.stderr
     assert (course / "solutions").is_dir() and (tmp_path / "something.txt").is_file()

@@ -1,4 +1,4 @@
-"""`python -m grading.verify` (nox -s verify) on a subset of the course, and on a broken copy of it."""
+"""`python -m grading.commands.verify` (nox -s verify) on a subset of the course, and on a broken copy of it."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import shutil
 import subprocess
 import sys
 
-from grading.course import COURSE_DIR, module_name_for
-from grading.verify import main as verify
+from grading.commands.verify import main as verify
+from grading.judge.course import COURSE_DIR, module_name_for
 
 ALTERNATIVES = COURSE_DIR / "tests" / "alternatives"
 
@@ -29,7 +29,7 @@ def _table(stdout: str) -> dict[tuple[str, str], list[str]]:
 
 def test_solutions_alternatives_starters_and_tests_of_01_02(tmp_path):
     proc = subprocess.run(
-        [sys.executable, "-m", "grading.verify", "01", "02"],
+        [sys.executable, "-m", "grading.commands.verify", "01", "02"],
         cwd=COURSE_DIR, capture_output=True, text=True, timeout=300,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr

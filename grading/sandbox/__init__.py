@@ -11,5 +11,5 @@ confined process that hosts a student's code:
   about it over :mod:`grading.wire`.
 
 Whatever a sandbox answers is only a claim about the student's app; the judge
-(:mod:`grading.plugin`, :mod:`grading.worker`) decides what it is worth.
+(:mod:`grading.judge.plugin`, :mod:`grading.judge.worker`) decides what it is worth.
 """

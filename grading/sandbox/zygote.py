@@ -34,8 +34,8 @@ PR_SET_CHILD_SUBREAPER = 36
 
 # Imported while the zygote waits for requests (graders' probes and 15-testing's suites need them):
 # the first sandbox need not wait for them.
-WHEN_IDLE = ["grading.expect", "pytest", "hypothesis", "_hypothesis_pytestplugin", "pytest_timeout",
-             "grading.suites", "graders"]
+WHEN_IDLE = ["grading.judge.expect", "pytest", "hypothesis", "_hypothesis_pytestplugin", "pytest_timeout",
+             "grading.sandbox.suite", "graders"]
 COURSE: dict[str, str] = {}  # "dir": the course whose graders are loaded while idle
 
 
@@ -74,11 +74,11 @@ def _idle(step: str) -> None:
                 load_grader(str(grader.resolve()))
         return
     _import(step)
-    if step == "grading.suites":  # what each run of a student's suite would otherwise do again
+    if step == "grading.sandbox.suite":  # what each run of a student's suite would otherwise do again
         with contextlib.suppress(Exception):
-            from grading import suites
+            from grading.sandbox import suite
 
-            suites.preload()
+            suite.preload()
 
 
 def serve(listener: socket.socket) -> None:

@@ -6,7 +6,7 @@ after a line ``ATTACK = {...}`` that tells the attack where things are (``marker
 the test, ``evidence``: a folder outside the submission, ``protected``: the test runner and its
 ancestors, which an attack never signals). Its *honest* grade is the grade of the same folder
 without the attack, graded in-process by the trusted engine. The attacks themselves always go
-through the real commands (``python -m grading``, ``python -m grading.batch``, ``run_autograder``),
+through the real commands (``python -m grading``, ``python -m grading.commands.batch``, ``run_autograder``),
 in subprocesses of their own session, with a timeout, so a hung engine fails a test instead of CI.
 
 After each test, whatever is left of the processes it started (their command line names the test's
@@ -34,8 +34,8 @@ from pathlib import Path
 import pytest
 from conftest import unpack_autograder
 
-from grading.course import COURSE_DIR, load_course
-from grading.worker import grade as trusted_grade
+from grading.judge.course import COURSE_DIR, load_course
+from grading.judge.worker import grade as trusted_grade
 
 SUBMISSIONS = Path(__file__).resolve().parent / "submissions"
 EXERCISES = {e.id: e for e in load_course(COURSE_DIR)}
@@ -149,7 +149,7 @@ class GradeRun:
 
 @dataclass
 class BatchRun:
-    """``python -m grading.batch``: its outcome, grades.csv rows and the students' reports."""
+    """``python -m grading.commands.batch``: its outcome, grades.csv rows and the students' reports."""
 
     outcome: Outcome
     out: Path
@@ -351,9 +351,9 @@ class Attack:
         timeout: float = TIMEOUT,
         env: dict | None = None,
     ) -> BatchRun:
-        """``python -m grading.batch CLASS IDS --out OUT --jobs 2`` from the course."""
+        """``python -m grading.commands.batch CLASS IDS --out OUT --jobs 2`` from the course."""
         out = out or self.tmp / "gradebook"
-        cmd = [sys.executable, "-m", "grading.batch", str(class_dir), *ids, "--out", str(out), "--jobs", "2"]
+        cmd = [sys.executable, "-m", "grading.commands.batch", str(class_dir), *ids, "--out", str(out), "--jobs", "2"]
         outcome = run_command(cmd, cwd=COURSE_DIR, env=env or base_env(), timeout=timeout, logs=self._logs())
         run = BatchRun(outcome, out)
         csv_path = out / "grades.csv"
@@ -434,7 +434,7 @@ class Attack:
             outcomes.append(outcome)
             return outcome.code
 
-        import grading.processes as processes
+        import grading.commands.processes as processes
 
         fake = types.ModuleType("nox")
         fake.__getattr__ = lambda name: session_decorator  # nox.parametrize and the like: no-ops
@@ -521,7 +521,7 @@ class Attack:
 @pytest.fixture(scope="session")
 def bundle(tmp_path_factory) -> Path:
     """The Gradescope autograder zip of the course, built once."""
-    from grading.gradescope import build
+    from grading.commands.gradescope import build
 
     return build(COURSE_DIR, tmp_path_factory.mktemp("dist") / "gradescope-autograder.zip")
 

@@ -1,4 +1,4 @@
-"""Other students, in batch grading (`python -m grading.batch CLASS --out OUT`).
+"""Other students, in batch grading (`python -m grading.commands.batch CLASS --out OUT`).
 
 The class: alice, a clone holding the reference 01-hello with a secret in a comment, and mallory,
 whose 01-hello attacks. The output folder already holds a previous gradebook with a secret of its
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from grading.course import COURSE_DIR
+from grading.judge.course import COURSE_DIR
 
 from .conftest import (
     assert_attack_failed,
@@ -135,7 +135,7 @@ def test_poisoning_the_course_and_its_python(klass):
     targets = [
         "graders/test_01_hello.py",
         "graders/MANIFEST.sha256",
-        "grading/plugin.py",
+        "grading/judge/plugin.py",
         "grading/__init__.py",
         "noxfile.py",
         "requirements/grading.txt",

@@ -38,11 +38,11 @@ def test_forged_plan_with_a_bonus_check(attack):
 @pytest.mark.parametrize(
     "patch",
     ["patch_judge", "patch_callinfo", "patch_expect"],
-    ids=["grading.plugin._judge", "_pytest.runner.CallInfo.from_call", "grading.expect"],
+    ids=["grading.judge.plugin._judge", "_pytest.runner.CallInfo.from_call", "grading.judge.expect"],
 )
 def test_monkeypatched_judging(attack, patch):
-    """Attack: replace grading.plugin._judge, wrap _pytest.runner.CallInfo.from_call, or make every
-    grading.expect function a no-op, so that every check passes (today: 5/5 for a 3/5 app)."""
+    """Attack: replace grading.judge.plugin._judge, wrap _pytest.runner.CallInfo.from_call, or make every
+    grading.judge.expect function a no-op, so that every check passes (today: 5/5 for a 3/5 app)."""
     root = attack.submission(HELLO, "solutions", patch, edits=WRONG_GREETING)
     run = attack.grade(root, HELLO)
     assert_finished(run.outcome)

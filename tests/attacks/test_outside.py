@@ -14,8 +14,9 @@ import time
 import pytest
 import yaml
 
-from grading.classroom import WORKFLOW, runner_id
-from grading.course import COURSE_DIR
+from grading.commands.classroom import WORKFLOW
+from grading.judge.course import COURSE_DIR
+from grading.outputs.classroom import runner_id
 
 from .conftest import (
     assert_finished,

@@ -11,7 +11,7 @@ import hashlib
 
 import pytest
 
-from grading.course import COURSE_DIR
+from grading.judge.course import COURSE_DIR
 
 from .conftest import assert_finished, assert_no_better_than
 

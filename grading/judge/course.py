@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-COURSE_DIR = Path(__file__).resolve().parent.parent
+COURSE_DIR = Path(__file__).resolve().parents[2]  # grading/judge/course.py -> the course
 ID_PATTERN = re.compile(r"^(\d\d)-[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 

@@ -16,16 +16,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import secrets
 import os
+import secrets
 import sys
 from pathlib import Path
 
-from grading.course import Exercise
-from grading.report import ExerciseResult
+from grading.judge.course import Exercise
+from grading.judge.results import ExerciseResult
 
 SKIPPED_PARTS = {"__pycache__", ".git", ".venv", "venv", "node_modules", ".pytest_cache", ".hypothesis", "instance"}
-ENGINE_DIR = Path(__file__).resolve().parent
+ENGINE_DIR = Path(__file__).resolve().parents[1]  # grading/: every room of the engine
 
 
 def _hash_tree(h, folder: Path) -> None:
@@ -43,7 +43,7 @@ def _hash_tree(h, folder: Path) -> None:
 def key(exercise: Exercise, root: Path) -> str:
     h = hashlib.sha256()
     h.update(sys.version.encode())
-    for path in sorted(ENGINE_DIR.glob("*.py")):
+    for path in sorted(ENGINE_DIR.rglob("*.py")):
         h.update(path.read_bytes())
     course = exercise.course_dir
     for path in (exercise.grader, exercise.grader.parent / "pytest.ini", exercise.meta_dir / "exercise.yaml",

@@ -1,4 +1,4 @@
-"""``python -m grading.verify``: after changing the course, check the graders still tell right from wrong.
+"""``python -m grading.commands.verify``: after changing the course, check the graders still tell right from wrong.
 
     nox -s verify                  every exercise
     nox -s verify -- 02 03         some exercises
@@ -24,10 +24,11 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
-from grading.batch import Task, grade_roots
-from grading.cpus import available_cpus
-from grading.course import COURSE_DIR, Exercise, UsageError, load_course, module_name_for, select
-from grading.report import ExerciseResult, Painter, fmt_points, use_colour
+from grading.commands.batch import Task, grade_roots
+from grading.judge.course import COURSE_DIR, Exercise, UsageError, load_course, module_name_for, select
+from grading.judge.cpus import available_cpus
+from grading.judge.results import ExerciseResult
+from grading.outputs.report import Painter, fmt_points, use_colour
 
 EXIT_OK, EXIT_MISMATCH, EXIT_USAGE = 0, 1, 2
 FULL, NOT_FULL, PASS = "full marks", "not full", "pass"

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import argparse
 import ast
+import hashlib
 import re
 import shutil
 import sys
 from pathlib import Path
 
-from grading.course import COURSE_DIR
-from grading.integrity import MANIFEST, write_manifest
+from grading.judge.course import COURSE_DIR
+from grading.judge.integrity import MANIFEST, read_manifest, write_manifest
 
 COPIED = ("exercises", "graders", "grading", "requirements", ".github/workflows/classroom.yml", ".gitignore")
 LEFT_OUT = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", ".hypothesis", "private", "instance")
@@ -64,6 +65,17 @@ def rewritten_files(course_dir: Path = COURSE_DIR) -> dict[str, str]:
     """The files the template writes differently from the course: relative path -> text."""
     read = lambda name: (course_dir / name).read_text(encoding="utf-8")  # noqa: E731
     return {"noxfile.py": student_noxfile(read("noxfile.py")), "README.md": student_readme(read("README.md"))}
+
+
+def course_manifest(course_dir: Path) -> dict[str, set[str]]:
+    """What a student's checkout may hold: the course's manifest, and the files that the students'
+    template (``nox -s template``) writes differently, such as its ``noxfile.py``."""
+    accepted = {rel: {digest} for rel, digest in (read_manifest(course_dir) or {}).items()}
+    noxfile = course_dir / "noxfile.py"
+    if noxfile.is_file():
+        text = student_noxfile(noxfile.read_text(encoding="utf-8"))
+        accepted.setdefault("noxfile.py", set()).add(hashlib.sha256(text.encode("utf-8")).hexdigest())
+    return accepted
 
 
 def _check_target(target: Path, course_dir: Path) -> None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from grading.report import ExerciseResult, fmt_points
+from grading.judge.results import ExerciseResult
+from grading.outputs.report import fmt_points
 
 
 def junit_tree(results: list[ExerciseResult], warning: str | None = None) -> ET.ElementTree:

@@ -4,7 +4,7 @@ The zip holds ``setup.sh`` and ``run_autograder`` at its top, the engine, the gr
 ``exercise.yaml`` and the pinned requirements. Gradescope unpacks it into
 ``/autograder/source``, runs ``setup.sh`` once per image (a virtualenv with the pinned
 requirements in ``/autograder/venv``), then ``run_autograder`` for each submission: that calls
-``python -m grading.gradescope``, which finds the exercise folders wherever the submission has
+``python -m grading.commands.gradescope``, which finds the exercise folders wherever the submission has
 them (a clone of the course, ``flask-exercises-main/`` from GitHub's *Download ZIP*, just the
 exercise folders), grades a private copy of them with the bundle's own graders, never the
 submission's copies, as many at once as the container has CPUs (often half of one), and writes
@@ -24,10 +24,10 @@ import time
 import zipfile
 from pathlib import Path
 
-from grading.course import COURSE_DIR, load_course
-from grading.integrity import MANIFEST, warning, watched_files
-from grading.report import ExerciseResult, fmt_points
-from grading.submissions import find_exercise_root, private_copy, write_atomic
+from grading.judge.course import COURSE_DIR, load_course
+from grading.judge.integrity import MANIFEST, warning, watched_files
+from grading.judge.submissions import find_exercise_root, private_copy, write_atomic
+from grading.outputs.gradescope import explain_missing, results_json
 
 BUNDLE = Path("dist") / "gradescope-autograder.zip"
 
@@ -50,7 +50,7 @@ RUN_AUTOGRADER = """\
 # Gradescope runs this for every submission: grade it with this bundle's graders.
 ROOT="${AUTOGRADER_ROOT:-/autograder}"
 PYTHON="${AUTOGRADER_PYTHON:-$ROOT/venv/bin/python}"
-cd "$ROOT/source" && exec "$PYTHON" -I grading/_boot.py grading.gradescope:main --autograder-root "$ROOT"
+cd "$ROOT/source" && exec "$PYTHON" -I grading/_boot.py grading.commands.gradescope:main --autograder-root "$ROOT"
 """
 
 
@@ -83,53 +83,13 @@ def build(course_dir: Path = COURSE_DIR, out: Path | None = None) -> Path:
 # -- grading inside Gradescope --------------------------------------------------------------------
 
 
-def results_json(results: list[ExerciseResult], seconds: float, note: str | None = None) -> dict:
-    """``results.json`` in Gradescope's format: a test per check, with its points and message."""
-    tests = []
-    for number, result in enumerate(results, start=1):
-        for sub, check in enumerate(result.checks, start=1):
-            output = "\n".join(p for p in (check.message, check.hint and f"Hint: {check.hint}") if p)
-            tests.append(
-                {
-                    "name": f"{result.id}: {check.doc or check.name}",
-                    "number": f"{number}.{sub}",
-                    "score": check.points,
-                    "max_score": check.max_points,
-                    "status": "passed" if check.status == "passed" else "failed",
-                    "output": output,
-                    "tags": [result.id],
-                    "visibility": "visible",
-                }
-            )
-    score = sum(r.score for r in results)
-    total = sum(r.max_score for r in results)
-    lines = [f"Total: {fmt_points(score)}/{fmt_points(total)}"]
-    lines += [f"{r.id}: {fmt_points(r.score)}/{fmt_points(r.max_score)} ({r.status})" for r in results]
-    if note:
-        lines.insert(0, f"Warning: {note}")
-    return {
-        "score": score,
-        "execution_time": round(seconds, 2),
-        "output": "\n".join(lines),
-        "visibility": "visible",
-        "stdout_visibility": "hidden",
-        "tests": tests,
-    }
 
 
-def explain_missing(result: ExerciseResult) -> ExerciseResult:
-    """An exercise not in the submission: say so on each check, without hints about code not there."""
-    if result.status == "missing":
-        why = f"{result.id} is not in your submission: upload the exercise folders or your whole repository."
-        for check in result.checks:
-            check.message, check.hint = why, None
-        result.error = why
-    return result
 
 
 def run(autograder_root: Path, course_dir: Path = COURSE_DIR) -> dict:
-    from grading.batch import graders_changed
-    from grading.worker import grade
+    from grading.commands.batch import graders_changed
+    from grading.judge.worker import grade
 
     start = time.monotonic()
     exercises = load_course(course_dir)
@@ -146,7 +106,7 @@ def run(autograder_root: Path, course_dir: Path = COURSE_DIR) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m grading.gradescope")
+    parser = argparse.ArgumentParser(prog="python -m grading.commands.gradescope")
     parser.add_argument("--build", action="store_true", help=f"write {BUNDLE} (what `nox -s gradescope` does)")
     parser.add_argument(
         "--autograder-root", default=os.environ.get("AUTOGRADER_ROOT", "/autograder"),

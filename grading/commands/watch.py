@@ -16,10 +16,11 @@ import sys
 import time
 from pathlib import Path
 
-from grading.cache import SKIPPED_PARTS
-from grading.course import COURSE_DIR, Exercise, UsageError, exercise_at, load_course, select
-from grading.local import exercise_root, graded, invoked_from, open_cache, shown
-from grading.report import ExerciseResult, Painter, render_exercise, terminal_width, use_colour, wrapped
+from grading.commands.local import exercise_root, graded, invoked_from, open_cache, shown
+from grading.judge.cache import SKIPPED_PARTS
+from grading.judge.course import COURSE_DIR, Exercise, UsageError, exercise_at, load_course, select
+from grading.judge.results import ExerciseResult
+from grading.outputs.report import Painter, render_exercise, terminal_width, use_colour, wrapped
 
 POLL_SECONDS = 0.2
 CLEAR_SCREEN = "\033[2J\033[H"

@@ -15,11 +15,10 @@ from typing import Any
 from markupsafe import escape
 
 
-
 class CheckFailed(AssertionError):
     """A check saw behaviour that breaks the exercise's contract. ``student_exception``: the
     exception of the student's code behind it (a 500), if any, so that one exception failing
-    several checks is said once (:mod:`grading.plugin`)."""
+    several checks is said once (:mod:`grading.judge.plugin`)."""
 
     student_exception = None
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from grading.cache import ResultCache
-from grading.course import COURSE_DIR, Exercise, UsageError, exercise_at, select
-from grading.report import ExerciseResult
+from grading.judge.cache import ResultCache
+from grading.judge.course import COURSE_DIR, Exercise, UsageError, exercise_at, select
+from grading.judge.results import ExerciseResult
 
 INVOKED_FROM = "GRADING_INVOKED_FROM"
 
@@ -71,7 +71,7 @@ def cache_dir(course_dir: Path = COURSE_DIR) -> Path:
 
 def graded(chosen: list[Exercise], root: Path, cache: ResultCache | None, debug: bool = False) -> list[ExerciseResult]:
     """Grade ``chosen`` quietly, taking what the cache knows; results in the order of ``chosen``."""
-    from grading.worker import grade  # imports Flask and pytest: only when grading
+    from grading.judge.worker import grade  # imports Flask and pytest: only when grading
 
     results = {}
     for exercise in chosen:

@@ -13,9 +13,9 @@ import json
 import sys
 from pathlib import Path
 
-from grading.course import COURSE_DIR, UsageError, load_course
-from grading.local import cache_dir, exercise_root, graded, one_exercise, open_cache
-from grading.report import MARKS, Painter, fmt_points, labelled, terminal_width, use_colour, wrapped
+from grading.commands.local import cache_dir, exercise_root, graded, one_exercise, open_cache
+from grading.judge.course import COURSE_DIR, UsageError, load_course
+from grading.outputs.report import MARKS, Painter, fmt_points, labelled, terminal_width, use_colour, wrapped
 
 
 class HintLog:

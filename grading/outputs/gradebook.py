@@ -26,9 +26,10 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grading.course import Exercise
-from grading.report import ExerciseResult, fmt_points, report_json
-from grading.submissions import write_atomic
+from grading.judge.course import Exercise
+from grading.judge.results import ExerciseResult
+from grading.judge.submissions import write_atomic
+from grading.outputs.report import fmt_points, report_json
 
 GRADES, CHECKS, PAGE = "grades.csv", "checks.csv", "report.html"
 POINTS_POSSIBLE = "Points Possible"

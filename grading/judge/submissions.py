@@ -17,7 +17,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from grading.course import ID_PATTERN
+from grading.judge.course import ID_PATTERN
 
 SKIPPED_NAMES = {"__pycache__", ".git", ".pytest_cache", ".hypothesis", ".grading-cache", "__MACOSX", ".nox"}
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a bigger file in an exercise folder is left out of the copy

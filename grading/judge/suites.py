@@ -10,7 +10,7 @@ some test should fail. :func:`run_suites` does that for many apps at once::
     runs["given"].problem()    # "tests/test_app.py::test_create failed: assert 200 == 201"
 
 The suite is student code: it runs only in sandboxes. :func:`run_suites` runs in the judge and
-never imports it; :func:`run_here` is the one run, called inside a sandbox by a probe.
+never imports it; :func:`grading.sandbox.suite.run_here` is the one run, called inside a sandbox by a probe.
 
 How it keeps the grader safe and the result fair:
 
@@ -25,7 +25,7 @@ How it keeps the grader safe and the result fair:
 - Sandboxes are forked from the engine's zygote, which has imported Flask, pytest and Hypothesis
   once: a run costs a fork and pytest's own work (where there is no ``fork``, each is a new
   interpreter: slower, same results). At most ``jobs`` sandboxes run at a time.
-- In the sandbox, :func:`run_here` imports ``app`` from its folder before pytest starts, so the
+- In the sandbox, :func:`grading.sandbox.suite.run_here` imports ``app`` from its folder before pytest starts, so the
   suite's ``from app import create_app`` gets the grader's app, whatever ``sys.path`` it sets up.
 - Time limits: pytest-timeout fails a test after ``test_timeout`` seconds; a sandbox that has not
   answered ``run_timeout`` seconds after it was asked is ended and its run is a timeout; runs not
@@ -43,24 +43,20 @@ How it keeps the grader safe and the result fair:
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import shutil
-import sys
 import tempfile
 import threading
 import time
 import unicodedata
-import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grading import remote
-from grading.sandboxes import hypothesis_home
+from grading.judge import remote
+from grading.judge.sandboxes import hypothesis_home
 
 COPY_IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", ".hypothesis")
-PYTEST_INI = "[pytest]\ntestpaths = tests\n"
 OUTCOMES = ("passed", "failed", "skipped")
 
 
@@ -113,7 +109,7 @@ class SuiteRun:
 
     @classmethod
     def from_claim(cls, name: str, claim, seconds: float) -> SuiteRun:
-        """A run as its sandbox tells it (what :func:`run_here` returns), if it has that shape."""
+        """A run as its sandbox tells it (what :func:`grading.sandbox.suite.run_here` returns), if it has that shape."""
         try:
             status = claim["status"]
             tests = {str(t["nodeid"]): {"outcome": t["outcome"], "message": _text(t["message"])}
@@ -142,7 +138,7 @@ def run_suites(  # noqa: PLR0913
     student_dir: Path,
     apps: dict[str, str],
     *,
-    probe=None,
+    probe,
     gate: tuple[str, ...] | list[str] = (),
     copy: tuple[str, ...] = ("tests", "conftest.py"),
     folder_name: str = "project",
@@ -155,7 +151,7 @@ def run_suites(  # noqa: PLR0913
 
     ``open_session(folder)`` gives a new sandbox on a folder (the plugin's fixture of that name);
     ``probe`` is the module-level function run in it as ``probe(folder, test_timeout,
-    unicode_tables)``: :func:`run_here` or a grader's function calling it. The apps named in
+    unicode_tables)``: :func:`grading.sandbox.suite.run_here` or a grader's function calling it. The apps named in
     ``gate`` run first; unless the suite is clean on all of them, the others are not run (their
     status is "skipped"). Returns a :class:`SuiteRun` per app, in ``apps`` order.
     """
@@ -176,7 +172,7 @@ def run_suites(  # noqa: PLR0913
                 session = open_session(folder)
                 session.sandbox  # noqa: B018 - started before its time runs
             late = late if seconds < run_timeout else f"the tests were still running after {run_timeout:g} s"
-            return _ask(session, probe or run_here, name, (str(folder), test_timeout, tables), seconds, late)
+            return _ask(session, probe, name, (str(folder), test_timeout, tables), seconds, late)
         finally:
             shutil.rmtree(base, ignore_errors=True)
 
@@ -263,121 +259,11 @@ def _unicode_tables() -> dict[str, bytes]:
 # -- in the sandbox: one run, pytest on one folder ----------------------------------------------
 
 
-def run_here(folder: str, test_timeout: float = 5.0, unicode_tables: dict | None = None) -> dict:
-    """pytest on the suite in ``folder``, whose ``app.py`` is the app under test; runs in a sandbox.
-
-    Returns plain data: ``{"status": "done", "exit_code", "tests": [{"nodeid", "outcome",
-    "message"}], "errors": [{"nodeid", "message"}]}``, or ``{"status": "error", "message"}`` when
-    the app under test cannot even be imported. ``unicode_tables`` are Hypothesis' tables, from
-    the judge (see :func:`_unicode_tables`).
-    """
-    _prepare(unicode_tables or {})
-    gc.freeze()  # what is loaded now stays: pytest's gc.collect() calls skip it
-    os.chdir(folder)
-    sys.dont_write_bytecode = True
-    if folder not in sys.path:
-        sys.path.insert(0, folder)
-    try:
-        import app  # noqa: F401 - the grader's app, whatever path the suite sets up
-    except BaseException as exc:  # noqa: BLE001
-        return {"status": "error",
-                "message": f"the app under test could not be imported ({type(exc).__name__}: {exc})"}
-    import pytest
-
-    ini = os.path.join(tempfile.gettempdir(), "pytest.ini")  # the sandbox's own temporary folder
-    with open(ini, "w", encoding="utf-8") as f:
-        f.write(PYTEST_INI)
-    plugins = [_Recorder()]  # and the plugins below as objects: "-p name" would search every package for it
-    args = [
-        "tests", "-c", ini, "--rootdir", folder, "-x", "-q", "-p", "no:cacheprovider",
-        "--basetemp", os.path.join(folder, ".pytest-tmp"), "-W", "ignore::DeprecationWarning",
-        "--tb=line",  # only the first line of a failure is kept: no source read to format the rest
-    ]
-    with contextlib.suppress(ImportError):
-        import pytest_timeout
-
-        plugins.append(pytest_timeout)
-        args += ["-o", f"timeout={test_timeout}", "-o", "timeout_method=signal"]
-    with contextlib.suppress(ImportError):
-        import _hypothesis_pytestplugin
-
-        plugins.append(_hypothesis_pytestplugin)
-    recorder = plugins[0]
-    code = pytest.main(args, plugins=plugins)
-    return {"status": "done", "exit_code": int(code), "errors": recorder.errors,
-            "tests": [{"nodeid": nodeid, **test} for nodeid, test in recorder.tests.items()]}
 
 
-def preload() -> None:
-    """pytest's plugins imported: done once by the zygote, while it is idle, so no run pays for it."""
-    import importlib
-
-    from _pytest.config import default_plugins
-
-    for name in default_plugins:  # pytest imports these on every start otherwise
-        with contextlib.suppress(ImportError):
-            importlib.import_module(f"_pytest.{name}")
-    with contextlib.suppress(ImportError):
-        import pytest_timeout  # noqa: F401
-    with contextlib.suppress(ImportError):
-        import _hypothesis_pytestplugin  # noqa: F401
 
 
-def _prepare(unicode_tables: dict[str, bytes]) -> None:
-    """pytest's plugins imported, Hypothesis set up for graded suites (see the module's notes),
-    with a home folder of its own in the sandbox's temporary folder, holding the Unicode tables."""
-    preload()
-    with contextlib.suppress(ImportError):
-        import _hypothesis_pytestplugin  # noqa: F401
-        from hypothesis import HealthCheck, Phase, settings
-        from hypothesis.configuration import set_hypothesis_home_dir
-
-        home = Path(tempfile.gettempdir()) / "hypothesis"
-        for name, content in unicode_tables.items():
-            (home / name).parent.mkdir(parents=True, exist_ok=True)
-            (home / name).write_bytes(content)
-        set_hypothesis_home_dir(home)
-        settings.register_profile(
-            "graded-suite",
-            database=None,
-            derandomize=True,
-            deadline=None,
-            max_examples=50,
-            print_blob=False,
-            phases=[Phase.explicit, Phase.reuse, Phase.generate],
-            suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-        )
-        settings.load_profile("graded-suite")
-        sys.modules["hypothesis.extra._patching"] = None  # its plugin then skips writing patches
-        from hypothesis.internal import charmap
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # "slow code in plugin": exactly why it happens here, once
-            charmap.charmap()  # st.text() needs it: read from the home folder, not built per test
 
 
-class _Recorder:
-    """A pytest plugin that notes every test's outcome and every collection error."""
-
-    def __init__(self):
-        self.tests: dict[str, dict] = {}
-        self.errors: list[dict] = []
-
-    def pytest_runtest_logreport(self, report):
-        entry = self.tests.setdefault(report.nodeid, {"outcome": "passed", "message": None})
-        if report.failed and entry["outcome"] != "failed":
-            entry.update(outcome="failed", message=_short(report))
-        elif report.skipped and report.when in ("setup", "call"):
-            entry["outcome"] = "skipped"
-
-    def pytest_collectreport(self, report):
-        if report.failed:
-            self.errors.append({"nodeid": report.nodeid, "message": _short(report)})
 
 
-def _short(report) -> str:
-    crash = getattr(report.longrepr, "reprcrash", None)
-    text = crash.message if crash is not None else str(report.longrepr)
-    lines = [line.strip() for line in text.strip().splitlines() if line.strip()] or [""]
-    text = lines[0] if crash is not None else lines[-1]  # a collection error ends with its cause
-    return text if len(text) <= 300 else text[:295] + " […]"

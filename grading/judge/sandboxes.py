@@ -32,7 +32,7 @@ from pathlib import Path
 from grading import wire
 from grading.sandbox.confine import SANDBOX_UID, Wall, clean_environment
 
-BOOT = str(Path(__file__).resolve().parent / "_boot.py")
+BOOT = str(Path(__file__).resolve().parents[1] / "_boot.py")
 START_TIMEOUT = 30.0
 LEVEL_NAMES = {
     "user": "its own user and Linux namespaces",
@@ -250,7 +250,7 @@ def start(course_dir: Path, modules: list[str], hide: list[str] = ()) -> Zygote 
 def current(course_dir: Path) -> Zygote | None:
     """The zygote sandboxes come from (started here if no run started one)."""
     if _current is None and Zygote.possible():
-        from grading.course import load_course, requirement_modules
+        from grading.judge.course import load_course, requirement_modules
 
         start(course_dir, requirement_modules(load_course(course_dir)))
     return _current

@@ -114,19 +114,6 @@ def read_manifest(course_dir: Path) -> dict[str, str] | None:
     return entries
 
 
-def course_manifest(course_dir: Path) -> dict[str, set[str]]:
-    """What a student's checkout may hold: the course's manifest, and the files that the students'
-    template (``nox -s template``) writes differently, such as its ``noxfile.py``."""
-    from grading.template import student_noxfile
-
-    accepted = {rel: {digest} for rel, digest in (read_manifest(course_dir) or {}).items()}
-    noxfile = course_dir / "noxfile.py"
-    if noxfile.is_file():
-        text = student_noxfile(noxfile.read_text(encoding="utf-8"))
-        accepted.setdefault("noxfile.py", set()).add(hashlib.sha256(text.encode("utf-8")).hexdigest())
-    return accepted
-
-
 def changed_files(course_dir: Path, expected: dict[str, str | set[str]] | None = None) -> list[str]:
     """Grading files of ``course_dir`` that differ from a manifest: edited, added or removed.
 

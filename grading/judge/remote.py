@@ -27,8 +27,8 @@ from types import SimpleNamespace
 
 import flask
 
+from grading.judge.sandboxes import Sandbox, SandboxGone
 from grading.sandbox.confine import IMPORT_CPU_SECONDS
-from grading.sandboxes import Sandbox, SandboxGone
 
 SIGXCPU = 24  # Linux and macOS: the signal of a spent CPU-time limit
 

@@ -2,7 +2,7 @@
 
 Each exercise's grader module runs with pytest in a judge process (a child of this one). The
 judges never run student code: every check gets a sandbox of its own, forked by this run's
-zygote (:mod:`grading.sandboxes`), started here before the judges. Why not a judge per check:
+zygote (:mod:`grading.judge.sandboxes`), started here before the judges. Why not a judge per check:
 starting pytest costs about 0.4 s, so the checks of one exercise share one.
 
 Where ``fork`` exists the judges are forked from this process after Flask, pytest and
@@ -30,10 +30,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grading import sandboxes
-from grading.course import Exercise, requirement_modules
-from grading.cpus import available_cpus
-from grading.report import CheckResult, ExerciseResult
+from grading.judge import sandboxes
+from grading.judge.course import Exercise, requirement_modules
+from grading.judge.cpus import available_cpus
+from grading.judge.results import CheckResult, ExerciseResult
 
 CHECK_TIMEOUT = 5.0  # seconds per check, unless a check's @pytest.mark.timeout says otherwise
 MAX_RESTARTS = 5  # after a crash, the remaining checks get a fresh process this many times
@@ -44,15 +44,14 @@ _context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn
 
 def preload(exercises: list[Exercise]) -> None:
     """Import what every judge will need, once, before forking (no student code, no extension)."""
+    import _hypothesis_pytestplugin  # noqa: F401
     import flask  # noqa: F401
     import hypothesis  # noqa: F401
     import pytest  # noqa: F401
     import pytest_timeout  # noqa: F401
-
-    import _hypothesis_pytestplugin  # noqa: F401
     from _pytest.config import default_plugins
 
-    import grading.plugin  # noqa: F401
+    import grading.judge.plugin  # noqa: F401
 
     for name in default_plugins:  # pytest imports these lazily on every start otherwise
         with contextlib.suppress(ImportError):

@@ -1,4 +1,4 @@
-"""``python -m grading.batch DIR``: grade a whole class and write a gradebook (``nox -s batch``).
+"""``python -m grading.commands.batch DIR``: grade a whole class and write a gradebook (``nox -s batch``).
 
 ``DIR`` holds one folder per student: a clone of the course (or of the students' template), or
 a folder holding the exercise folders, at its top or a folder or two down. Exercises are graded
@@ -13,13 +13,13 @@ student who is a git repository at their last commit before DATE, from a tempora
 student's repository is only read). Each student has a time limit of their own (the time their
 exercises take, added up): past it, what was graded counts and the rest is marked as stopped.
 
-The gradebook (``--out``, default ``gradebook/``; see :mod:`grading.gradebook`) is written again
+The gradebook (``--out``, default ``gradebook/``; see :mod:`grading.outputs.gradebook`) is written again
 each time a student is done, so a crash late in a run loses nothing already graded, and a later
 run (``--student NAME``, or some exercises only) updates its cells and keeps everyone else's.
 
 Every exercise of every student runs in the engine's own time-limited process
-(:func:`grading.worker.grade`). :func:`grade_roots` is the parallel part, shared with
-``grading.verify``.
+(:func:`grading.judge.worker.grade`). :func:`grade_roots` is the parallel part, shared with
+``grading.commands.verify``.
 """
 
 from __future__ import annotations
@@ -41,13 +41,23 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grading import sandboxes
-from grading.course import COURSE_DIR, ID_PATTERN, Exercise, UsageError, load_course, requirement_modules, select
-from grading.gradebook import NO_REPOSITORY, Gradebook, load, match_roster, read_roster
-from grading.integrity import changed_files, course_manifest
-from grading.report import CheckResult, ExerciseResult, fmt_points
-from grading.submissions import checkout_of, find_exercise_root, private_copy
-from grading.worker import default_jobs, grade, preload
+from grading.commands.template import course_manifest
+from grading.judge import sandboxes
+from grading.judge.course import (
+    COURSE_DIR,
+    ID_PATTERN,
+    Exercise,
+    UsageError,
+    load_course,
+    requirement_modules,
+    select,
+)
+from grading.judge.integrity import changed_files
+from grading.judge.results import CheckResult, ExerciseResult
+from grading.judge.submissions import checkout_of, find_exercise_root, private_copy
+from grading.judge.worker import default_jobs, grade, preload
+from grading.outputs.gradebook import NO_REPOSITORY, Gradebook, load, match_roster, read_roster
+from grading.outputs.report import fmt_points
 
 EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED = 0, 2, 130
 GRACE = 5.0  # seconds a stopped student's grading gets to end its own processes
@@ -225,7 +235,7 @@ def grade_roots(  # noqa: PLR0913
     ends, ``on_finished(task, results)`` as each task does.
 
     Each exercise is graded in a process of its own (forked after Flask, pytest and the extensions
-    are imported) with :func:`grading.worker.grade`, and a student's private copy is made by one
+    are imported) with :func:`grading.judge.worker.grade`, and a student's private copy is made by one
     more such process. A free slot goes to a task that has nothing running, else to the next task,
     and only when no task waits for one to a task that already runs an exercise: a slow or hostile
     folder holds one slot while others wait, and the end of the run, when nobody waits, is shared.

@@ -9,15 +9,23 @@ import os
 import sys
 from pathlib import Path
 
-from grading.cache import ResultCache, in_ci
-from grading.classroom import write_github_output, write_step_summary
-from grading.course import COURSE_DIR, UsageError, load_course
-from grading.integrity import changed_files, warning
-from grading.junit import write_junit
-from grading.local import chosen_or_here, exercise_root, shown, user_path
-from grading.report import Painter, render_exercise, render_summary, report_json, terminal_width, use_colour, wrapped
-from grading.sandboxes import LEVEL_NAMES
-from grading.worker import grade
+from grading.commands.local import chosen_or_here, exercise_root, shown, user_path
+from grading.judge.cache import ResultCache, in_ci
+from grading.judge.course import COURSE_DIR, UsageError, load_course
+from grading.judge.integrity import changed_files, warning
+from grading.judge.sandboxes import LEVEL_NAMES
+from grading.judge.worker import grade
+from grading.outputs.classroom import write_github_output, write_step_summary
+from grading.outputs.junit import write_junit
+from grading.outputs.report import (
+    Painter,
+    render_exercise,
+    render_summary,
+    report_json,
+    terminal_width,
+    use_colour,
+    wrapped,
+)
 
 EXIT_OK, EXIT_NOT_FULL, EXIT_USAGE = 0, 1, 2
 

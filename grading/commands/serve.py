@@ -19,9 +19,9 @@ import os
 import sys
 from pathlib import Path
 
-from grading.course import COURSE_DIR, Exercise, UsageError, load_course, select
-from grading.local import exercise_root, one_exercise, shown
-from grading.processes import run_to_the_end
+from grading.commands.local import exercise_root, one_exercise, shown
+from grading.commands.processes import run_to_the_end
+from grading.judge.course import COURSE_DIR, Exercise, UsageError, load_course, select
 
 
 def run_parser() -> argparse.ArgumentParser:
