@@ -132,3 +132,23 @@ def test_a_check_not_run_is_zero_points_and_one_line_of_why_in_every_output():
     assert suite.get("skipped") == "1" and suite.get("failures") == "1"
     skipped = suite.find("testcase[@name='second']/skipped")
     assert skipped is not None and skipped.get("message") == f"Not run: {cause}"
+
+
+def test_check_names_are_the_whole_first_paragraph_of_the_docstring(tmp_path):
+    """A docstring's sentence that runs over two lines is named whole, in every output."""
+    from grading.judge.course import COURSE_DIR, load_course
+    from grading.judge.worker import grade
+    from grading.outputs.classroom import reporter_results
+    from grading.outputs.gradescope import results_json
+    from grading.outputs.report import Painter, render_exercise
+
+    [debug_config] = [e for e in load_course(COURSE_DIR) if e.id == "06-debug-config"]
+    [result] = grade([debug_config], tmp_path)  # no folder: every check planned, none run
+    whole = ('create_app("development") has debug on and reloads templates when they change, by its own '
+             "setting (TEMPLATES_AUTO_RELOAD), not only because debug is on: also with FLASK_DEBUG=0.")
+    check = next(c for c in result.checks if c.name == "development_has_debug_and_template_reloading")
+    assert check.doc == whole
+    assert f"06-debug-config: {whole}" in [t["name"] for t in reporter_results(result)["tests"]]
+    assert f"06-debug-config: {whole}" in [t["name"] for t in results_json([result], 1.0)["tests"]]
+    result.status = "failed"  # shown as a failed exercise, the check's name is wrapped, never cut
+    assert whole in " ".join(render_exercise(result, Painter(False), columns=200).split())

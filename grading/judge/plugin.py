@@ -23,6 +23,7 @@ gives the points: those of the plan, never more, never less than zero.
 from __future__ import annotations
 
 import builtins
+import inspect
 import json
 import os
 import re
@@ -105,8 +106,9 @@ def check_name(item) -> str:
 
 
 def check_doc(item) -> str:
-    doc = (getattr(item, "function", None) and item.function.__doc__) or ""
-    return doc.strip().splitlines()[0] if doc.strip() else check_name(item)
+    """What a check is about: the whole first paragraph of its docstring, on one line."""
+    doc = inspect.cleandoc((getattr(item, "function", None) and item.function.__doc__) or "")
+    return " ".join(doc.split("\n\n")[0].split()) or check_name(item)
 
 
 def check_points(item) -> float:

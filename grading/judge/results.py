@@ -13,7 +13,7 @@ class CheckResult:
     status: str  # passed | failed | error | timeout | not_run (an earlier check's cause: 0 points)
     message: str | None = None
     hint: str | None = None
-    doc: str = ""  # one line saying what the check is about (terminal only)
+    doc: str = ""  # what the check is about: its docstring's first paragraph, on one line
 
     def to_json(self) -> dict:
         data = asdict(self)
