@@ -57,6 +57,7 @@ from grading.judge.results import CheckResult, ExerciseResult
 from grading.judge.submissions import checkout_of, find_exercise_root, private_copy
 from grading.judge.worker import default_jobs, grade, preload
 from grading.outputs.gradebook import NO_REPOSITORY, Gradebook, load, match_roster, read_roster
+from grading.outputs import safe
 from grading.outputs.report import fmt_points
 
 EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED = 0, 2, 130
@@ -436,9 +437,9 @@ class Progress:
                 self.stream.write("\n")
                 self.stream.flush()
         else:
-            extra = f" ({note})" if note else ""
+            extra = f" ({safe.text(note)})" if note else ""
             print(
-                f"[{self.done_students}/{self.students}] {name}: {fmt_points(score)}/{fmt_points(max_score)}{extra}",
+                f"[{self.done_students}/{self.students}] {safe.name(name)}: {fmt_points(score)}/{fmt_points(max_score)}{extra}",
                 file=self.stream, flush=True,
             )
 
@@ -590,8 +591,10 @@ def summary(book: Gradebook, graded: dict[str, list[ExerciseResult]], seconds: f
     for student, results in graded.items():
         files = book.rows[student].changed
         if files:
-            print(f"warning: {student} changed grading files ({' '.join(files)}); the course's own graded them")
-    trouble = [f"  {s} {r.id}: {r.error}" for s, results in graded.items() for r in results if r.status == "error"]
+            shown = safe.text(" ".join(map(safe.name, files)))
+            print(f"warning: {safe.name(student)} changed grading files ({shown}); the course's own graded them")
+    trouble = [f"  {safe.name(s)} {r.id}: {safe.text(r.error)}"
+               for s, results in graded.items() for r in results if r.status == "error"]
     if trouble:
         print("Could not be graded (these count 0):", *trouble, sep="\n")
     totals = [sum(r.score for r in results) for results in graded.values()]

@@ -15,6 +15,7 @@ from grading.judge.course import COURSE_DIR, UsageError, load_course
 from grading.judge.integrity import changed_files, warning
 from grading.judge.sandboxes import LEVEL_NAMES
 from grading.judge.worker import grade
+from grading.outputs import safe
 from grading.outputs.classroom import write_github_output, write_step_summary
 from grading.outputs.junit import write_junit
 from grading.outputs.report import (
@@ -105,7 +106,7 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
     if level:
         line = f"Your code ran in a sandbox: {LEVEL_NAMES.get(level, level)}."
         print(paint("\n".join(wrapped(line, "", terminal_width())), "dim"), flush=True)
-    tampered = warning(changed_files(course_dir))
+    tampered = safe.text(warning(changed_files(course_dir)))  # file names of the student's: made safe
     if tampered:
         print(paint("\n".join(wrapped(f"Warning: {tampered}", "", terminal_width())), "yellow"), flush=True)
     if args.json_path:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from grading.judge.course import module_name_for
 from grading.judge.results import ExerciseResult
+from grading.outputs import safe
 from grading.outputs.report import fmt_points
 
 MESSAGE_LIMIT = 2000  # characters of a check's message kept in a Classroom result
@@ -31,6 +32,7 @@ def runner_id(exercise_id: str) -> str:
 
 def reporter_results(result: ExerciseResult) -> dict:
     """What the grading reporter reads for one exercise: a test per check, with its points."""
+    [result] = safe.results([result])
     tests = []
     for check in result.checks:
         message = check.message or ("" if check.status == "passed" else "failed")
@@ -68,19 +70,25 @@ def write_github_output(path: Path, results: list[ExerciseResult]) -> None:
 
 
 def step_summary(results: list[ExerciseResult], warning: str | None = None) -> str:
-    """A Markdown table of the scores, for ``$GITHUB_STEP_SUMMARY``."""
+    """A Markdown table of the scores, for ``$GITHUB_STEP_SUMMARY``: names on one line, ``|`` escaped."""
+    results = safe.results(results)
     score = sum(r.score for r in results)
     total = sum(r.max_score for r in results)
     lines = [f"## Flask exercises: {fmt_points(score)}/{fmt_points(total)} points", ""]
     if warning:
-        lines += [f"> **Warning:** {warning}", ""]
+        lines += [f"> **Warning:** {_md(warning)}", ""]
     lines += ["| Exercise | Score | Status | Checks lost |", "| --- | ---: | --- | --- |"]
     for r in results:
-        lost = ", ".join(c.name for c in r.checks if c.points < c.max_points) or "-"
+        lost = _md(", ".join(c.name for c in r.checks if c.points < c.max_points) or "-")
         mark = {"passed": "✅ passed", "failed": "❌ failed", "error": "⚠️ error", "missing": "➖ missing"}[r.status]
-        lines.append(f"| {r.id}: {r.title} | {fmt_points(r.score)}/{fmt_points(r.max_score)} | {mark} | {lost} |")
+        lines.append(f"| {_md(r.id)}: {_md(r.title)} | {fmt_points(r.score)}/{fmt_points(r.max_score)} | {mark} | {lost} |")
     lines.append(f"| **Total** | **{fmt_points(score)}/{fmt_points(total)}** | | |")
     return "\n".join(lines) + "\n"
+
+
+def _md(value: str) -> str:
+    """Text for a cell of a Markdown table: one line, no ``|`` or HTML of its own."""
+    return safe.html(safe.name(value)).replace("|", "\\|")
 
 
 def write_step_summary(path: Path, results: list[ExerciseResult], warning: str | None = None) -> None:

@@ -19,7 +19,6 @@ moved into place, so a crash never leaves a half-written gradebook.
 from __future__ import annotations
 
 import csv
-import html
 import io
 import json
 import math
@@ -29,6 +28,7 @@ from pathlib import Path
 from grading.judge.course import Exercise
 from grading.judge.results import ExerciseResult
 from grading.judge.submissions import write_atomic
+from grading.outputs import safe
 from grading.outputs.report import fmt_points, report_json
 
 GRADES, CHECKS, PAGE = "grades.csv", "checks.csv", "report.html"
@@ -98,7 +98,8 @@ class Gradebook:
             ids = [row.identity.get(k, "") for k in IDENTITY] if self.with_identity else []
             scores = [fmt_points(row.results[e.id].score) if e.id in row.results else "" for e in columns]
             total = fmt_points(row.total) if row.results else ""
-            lines.append([row.student, *ids, *scores, total, row.commit, row.committed, " ".join(row.changed), row.note])
+            texts = [row.commit, row.committed, " ".join(map(safe.name, row.changed)), row.note]
+            lines.append([safe.cell(safe.name(row.student)), *map(safe.cell, ids), *scores, total, *map(safe.cell, texts)])
         return _csv(lines)
 
     def check_rows(self) -> list[tuple[str, str, float, int, int]]:
@@ -117,7 +118,7 @@ class Gradebook:
     def checks_csv(self) -> str:
         lines = [["exercise", "check", "points", "passed", "students", "share"]]
         for exercise, check, points, passed, graded in self.check_rows():
-            lines.append([exercise, check, fmt_points(points), passed, graded, f"{passed / graded:.2f}" if graded else ""])
+            lines.append([safe.cell(exercise), safe.cell(safe.name(check)), fmt_points(points), passed, graded, f"{passed / graded:.2f}" if graded else ""])
         return _csv(lines)
 
 
@@ -130,6 +131,13 @@ def _csv(lines: list[list]) -> str:
 # -- reading back -----------------------------------------------------------------------------------
 
 
+def _uncell(value: str | None) -> str | None:
+    """A cell as :func:`.safe.cell` had it before it was neutralised."""
+    if value and value.startswith("'") and value[1:].startswith(safe.FORMULA):
+        return value[1:]
+    return value
+
+
 def load(out: Path, exercises: list[Exercise]) -> Gradebook:
     """The gradebook already in ``out`` (empty when there is none)."""
     book = Gradebook(out, exercises)
@@ -140,6 +148,7 @@ def load(out: Path, exercises: list[Exercise]) -> Gradebook:
         return book
     book.with_identity = bool(records) and IDENTITY[0] in records[0]
     for record in records:
+        record = {k: _uncell(v) for k, v in record.items()}
         name = record.get("student") or ""
         if not name or name == POINTS_POSSIBLE:
             continue
@@ -190,10 +199,10 @@ def _bars(items: list[tuple[str, float, str]], width: int = 760, label_width: in
         w = max(0.0, min(1.0, share)) * room
         colour = "#2f855a" if share >= 0.8 else "#d69e2e" if share >= 0.5 else "#c53030"
         parts += [
-            f'<text x="{label_width - 6}" y="{y + 12}" text-anchor="end">{html.escape(label)}</text>',
+            f'<text x="{label_width - 6}" y="{y + 12}" text-anchor="end">{safe.html(label, safe.NAME_LIMIT)}</text>',
             f'<rect x="{label_width}" y="{y}" width="{room}" height="{bar_height}" fill="#edf2f7"/>',
             f'<rect x="{label_width}" y="{y}" width="{w:.1f}" height="{bar_height}" fill="{colour}"/>',
-            f'<text x="{label_width + room + 4}" y="{y + 12}">{html.escape(shown)}</text>',
+            f'<text x="{label_width + room + 4}" y="{y + 12}">{safe.html(shown)}</text>',
         ]
     return "\n".join(parts + ["</svg>"])
 
@@ -249,15 +258,15 @@ def render_page(book: Gradebook) -> str:
         (f"{exercise} {check}", passed / graded if graded else 0.0, f"{passed}/{graded}")
         for exercise, check, _, passed, graded in book.check_rows()
     ]
-    esc = html.escape
+    esc = safe.html
     head = "".join(f"<th>{esc(e.id)}</th>" for e in columns)
     body = []
     for r in rows:
-        who = esc(r.identity.get("name") or r.student)
+        who = esc(r.identity.get("name") or r.student, safe.NAME_LIMIT)
         cells = "".join(
             f"<td>{fmt_points(r.results[e.id].score)}</td>" if e.id in r.results else "<td></td>" for e in columns
         )
-        link = f'<a href="{esc(r.student)}.json">{who}</a>'
+        link = f'<a href="{safe.href(safe.file_link(f"{r.student}.json"))}">{who}</a>'
         extra = esc(" ".join(p for p in (r.commit[:12], r.note) if p))
         body.append(f"<tr><td>{link}</td>{cells}<td><b>{fmt_points(r.total)}</b></td><td class=text>{extra}</td></tr>")
     return f"""<!doctype html>

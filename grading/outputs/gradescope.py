@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from grading.judge.results import ExerciseResult
+from grading.outputs import safe
 from grading.outputs.report import fmt_points
 
 
 def results_json(results: list[ExerciseResult], seconds: float, note: str | None = None) -> dict:
     """``results.json`` in Gradescope's format: a test per check, with its points and message."""
+    results, note = safe.results(results), safe.text(note)
     tests = []
     for number, result in enumerate(results, start=1):
         for sub, check in enumerate(result.checks, start=1):

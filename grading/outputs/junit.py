@@ -11,33 +11,35 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from grading.judge.results import ExerciseResult
+from grading.outputs import safe
 from grading.outputs.report import fmt_points
 
 
 def junit_tree(results: list[ExerciseResult], warning: str | None = None) -> ET.ElementTree:
+    """The XML tree; every text in it is :func:`.safe.xml`, so it is always well-formed."""
     score = sum(r.score for r in results)
     total = sum(r.max_score for r in results)
     suites = ET.Element("testsuites", name="flask-exercises")
     _count(suites, [c for r in results for c in r.checks], sum(r.seconds for r in results))
-    _properties(suites, score=fmt_points(score), max_score=fmt_points(total), integrity=warning or "ok")
+    _properties(suites, score=fmt_points(score), max_score=fmt_points(total), integrity=safe.xml(warning or "ok"))
     for result in results:
-        suite = ET.SubElement(suites, "testsuite", name=result.id)
+        suite = ET.SubElement(suites, "testsuite", name=safe.xml(result.id))
         _count(suite, result.checks, result.seconds)
         _properties(
-            suite, title=result.title, status=result.status,
+            suite, title=safe.xml(result.title), status=result.status,
             score=fmt_points(result.score), max_score=fmt_points(result.max_score),
         )
         for check in result.checks:
-            case = ET.SubElement(suite, "testcase", classname=result.id, name=check.name, time="0")
+            case = ET.SubElement(suite, "testcase", classname=safe.xml(result.id), name=safe.xml(check.name), time="0")
             _properties(case, points=fmt_points(check.points), max_points=fmt_points(check.max_points))
             if check.status == "passed":
                 continue
-            text = "\n".join(part for part in (check.message, check.hint and f"Hint: {check.hint}") if part)
+            text = safe.xml("\n".join(part for part in (check.message, check.hint and f"Hint: {check.hint}") if part))
             if check.status == "not_run":  # 0 points, and why in one line
-                ET.SubElement(case, "skipped", message=(check.message or "Not run")[:500], type="not_run")
+                ET.SubElement(case, "skipped", message=safe.xml(check.message or "Not run", 500), type="not_run")
                 continue
             tag = "failure" if check.status == "failed" else "error"
-            element = ET.SubElement(case, tag, message=(check.message or check.status)[:500], type=check.status)
+            element = ET.SubElement(case, tag, message=safe.xml(check.message or check.status, 500), type=check.status)
             element.text = text
     ET.indent(suites)
     return ET.ElementTree(suites)

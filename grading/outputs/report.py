@@ -8,6 +8,7 @@ import sys
 import textwrap
 
 from grading.judge.results import CheckResult, ExerciseResult
+from grading.outputs import safe
 
 REPORT_VERSION = 1
 
@@ -17,6 +18,8 @@ REPORT_VERSION = 1
 
 
 def report_json(results: list[ExerciseResult]) -> dict:
+    """The JSON report: every text made safe (:mod:`.safe`), so it round-trips through any reader."""
+    results = safe.results(results)
     return {
         "version": REPORT_VERSION,
         "score": float(sum(r.score for r in results)),
@@ -81,6 +84,7 @@ def labelled(label: str, text: str, indent: str, width: int, paint: Painter, *st
 
 
 def render_exercise(result: ExerciseResult, paint: Painter, width: int = 16, columns: int | None = None) -> str:
+    [result] = safe.results([result])  # no escape sequence of a student's reaches the terminal
     score = f"{fmt_points(result.score)}/{fmt_points(result.max_score)}"
     colour = {"passed": "green", "missing": "dim"}.get(result.status, "red" if result.score == 0 else "yellow")
     label = {"missing": "  (not found)", "error": "  (could not be graded)"}.get(result.status, "")
@@ -126,6 +130,7 @@ def render_exercise(result: ExerciseResult, paint: Painter, width: int = 16, col
 def render_summary(results: list[ExerciseResult], paint: Painter, root_label: str, following=None) -> str:
     """The total, and what to do next: the first exercise without full marks, else ``following``
     (the exercise after the last one graded), else well done."""
+    results = safe.results(results)
     score = sum(r.score for r in results)
     total = sum(r.max_score for r in results)
     done = sum(1 for r in results if r.full_marks)
