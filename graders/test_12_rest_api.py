@@ -62,6 +62,13 @@ def titles(response):
 
 
 @pytest.mark.points(1)
+def test_post_answers_201_with_the_new_todo(api):
+    """POST /api/todos with {"title": "Buy milk"} answers 201 and the new todo as JSON."""
+    create(api, "Buy milk")
+
+
+@pytest.mark.points(1)
+@pytest.mark.needs("post_answers_201_with_the_new_todo")
 @settings(max_examples=50)
 @given(title=valid_titles, done=st.sampled_from([None, False, True]))
 @example(title="Buy milk", done=None)
@@ -83,6 +90,7 @@ def test_new_todo_is_201_with_its_location(api, title, done):
 
 
 @pytest.mark.points(1)
+@pytest.mark.needs("post_answers_201_with_the_new_todo")
 def test_list_is_oldest_first(api):
     """GET /api/todos lists the todos, oldest first."""
     for title in ("first", "second", "third"):
@@ -91,6 +99,7 @@ def test_list_is_oldest_first(api):
 
 
 @pytest.mark.points(1)
+@pytest.mark.needs("post_answers_201_with_the_new_todo")
 def test_pages_of_ten_and_per_page(api):
     """?page= (from 1) and ?per_page= (default 10, from 1) cut the list into pages."""
     names = [f"todo {n}" for n in range(1, 26)]
@@ -134,6 +143,7 @@ def test_any_invalid_todo_is_refused_with_a_json_error(api, body):
 
 
 @pytest.mark.points(1)
+@pytest.mark.needs("post_answers_201_with_the_new_todo")
 def test_one_todo_can_be_read_updated_and_deleted(api):
     """GET, PATCH and DELETE /api/todos/<id> read, change (also refusing bad input) and remove a todo."""
     todo = create(api, "Write tests")
@@ -148,6 +158,7 @@ def test_one_todo_can_be_read_updated_and_deleted(api):
 
 
 @pytest.mark.points(1)
+@pytest.mark.needs("post_answers_201_with_the_new_todo")
 def test_unknown_id_is_a_json_404(api):
     """GET, PATCH or DELETE of an unknown todo answers 404 JSON {"error": ...}."""
     create(api, "only one")
@@ -157,6 +168,7 @@ def test_unknown_id_is_a_json_404(api):
 
 
 @pytest.mark.points(1)
+@pytest.mark.needs("post_answers_201_with_the_new_todo")
 def test_wrong_method_is_a_json_405(api):
     """A method a URL does not allow (PUT /api/todos) answers 405 JSON {"error": ...}."""
     todo = create(api, "x")
@@ -174,7 +186,7 @@ def test_each_app_has_its_own_store(student):
                  "After a POST to one app, GET /api/todos of another app lists")
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 @pytest.mark.timeout(20)
 @settings(max_examples=200)
 @given(

@@ -68,3 +68,23 @@ def test_create_app_without_argument_crashing_loses_the_own_store_check(grade):
     result = grade.mutant(ID, {"app.py": [("    if test_config is not None:\n        app.config.update(test_config)\n",
                                            "    app.config.update(test_config)\n")]})
     assert result.lost == {"each_app_has_its_own_store"}
+
+
+NEED_201 = {"new_todo_is_201_with_its_location", "list_is_oldest_first", "pages_of_ten_and_per_page",
+            "one_todo_can_be_read_updated_and_deleted", "unknown_id_is_a_json_404", "wrong_method_is_a_json_405"}
+
+
+def test_post_answering_200_is_said_once_and_the_checks_that_need_201_are_not_run(grade):
+    from grading.outputs.report import Painter, render_exercise
+
+    result = grade.mutant(ID, {"app.py": [("return todo, 201, {", "return todo, 200, {")]})
+    assert result.lost == {"post_answers_201_with_the_new_todo", *NEED_201}, result.explain()
+    cause = result.check("post_answers_201_with_the_new_todo")
+    assert cause.status == "failed" and cause.message == "POST /api/todos returned 200, expected 201.", result.explain()
+    for name in NEED_201:
+        check = result.check(name)
+        assert check.status == "not_run" and check.points == 0 and check.hint is None, result.explain()
+        assert check.message == "Not run: needs post_answers_201_with_the_new_todo (see above).", check.message
+    shown = render_exercise(result.result, Painter(False), columns=100)
+    assert shown.count("returned 200") == 1 and shown.count("Hint:") == 1, shown
+    assert 'Not run until this passes: POST /api/todos with {"title": "Buy milk"} answers 201' in " ".join(shown.split()), shown

@@ -333,3 +333,18 @@ def test_puzzling_statuses_are_explained_in_words():
         with pytest.raises(expect.CheckFailed) as failed:
             expect.status(response, wanted)
         assert all(w in str(failed.value) for w in words), str(failed.value)
+
+
+def test_a_check_may_only_need_a_check_above_it(tmp_path):
+    """@pytest.mark.needs naming a check that does not run before it is the grader's mistake, said at collection."""
+    grader = tmp_path / "test_99_needs.py"
+    grader.write_text(
+        "import pytest\n\n"
+        "@pytest.mark.points(1)\n@pytest.mark.needs('second')\ndef test_first():\n    pass\n\n"
+        "@pytest.mark.points(1)\ndef test_second():\n    pass\n"
+    )
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "grading.judge.plugin", "-p", "no:cacheprovider",
+                           str(grader)], cwd=tmp_path, capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(COURSE_DIR)})
+    assert proc.returncode == 4, proc.stdout + proc.stderr
+    assert "needs 'second', which is not a check above it" in proc.stdout + proc.stderr

@@ -15,7 +15,9 @@ in a sandbox of its own, new for every check (:mod:`grading.judge.remote`, :mod:
 ``environ``   the environment of the student's code in this check (graders set ``FLASK_*`` here)
 ``open_session`` ``open_session(folder)``: more sandboxes, on folders of the grader's choice
 
-Each check is a test function marked ``@pytest.mark.points(n)``. The plugin records every check's
+Each check is a test function marked ``@pytest.mark.points(n)``; ``@pytest.mark.needs("check", ...)``
+names earlier checks it builds on (check50's dependencies): when one of them did not pass, this
+check is *not run* (0 points, no hint), so one cause is said once. The plugin records every check's
 outcome (passed or not, a message for the student) as JSON lines for :mod:`grading.judge.worker`, which
 gives the points: those of the plan, never more, never less than zero.
 """
@@ -54,10 +56,12 @@ def pytest_addoption(parser):
     group.addoption("--exercise-root", default=None, help="folder holding the exercise folders to grade")
     group.addoption("--grading-results", default=None, help="write check results here as JSON lines")
     group.addoption("--grading-skip", default="", help="comma-separated checks not to run again")
+    group.addoption("--grading-failed", default="", help="comma-separated checks that did not pass in an earlier run")
 
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "points(n): the points a check is worth")
+    config.addinivalue_line("markers", "needs(*checks): earlier checks this one builds on; not run unless they pass")
     _configure_hypothesis()
     out = config.getoption("--grading-results")
     config.stash[_events_key] = open(out, "a", encoding="utf-8") if out else None
@@ -122,6 +126,9 @@ def pytest_collection_modifyitems(session, config, items):
     skip = {s for s in config.getoption("--grading-skip").split(",") if s}
     plan = [{"name": check_name(i), "doc": check_doc(i), "points": check_points(i)} for i in items]
     _emit(config, {"event": "plan", "checks": plan})
+    _check_needs(items)
+    failed = {s for s in config.getoption("--grading-failed").split(",") if s}
+    config.stash[_outcomes_key] = {(i.module.__name__, check_name(i)): "failed" for i in items if check_name(i) in failed}
     items[:] = [i for i in items if check_name(i) not in skip]
     for item in items:  # a check's time is CPU time; the clock only stops code that sleeps or blocks
         seconds = check_seconds(item)
@@ -140,6 +147,26 @@ def check_seconds(item) -> float:
 _cpu_key = pytest.StashKey()
 
 
+def check_needs(item) -> list[str]:
+    """The checks ``item`` builds on: the names in its ``@pytest.mark.needs(...)`` markers."""
+    return [str(name) for marker in item.iter_markers("needs") for name in marker.args]
+
+
+def _check_needs(items) -> None:
+    """A check may only need checks of its own grader that run before it."""
+    before: dict[str, set[str]] = {}
+    for item in items:
+        earlier = before.setdefault(item.module.__name__, set())
+        for name in check_needs(item):
+            if name not in earlier:
+                raise pytest.UsageError(f"{item.nodeid}: needs {name!r}, which is not a check above it in its grader")
+        earlier.add(check_name(item))
+
+
+_outcomes_key = pytest.StashKey()  # (grader module, check) -> status, as the checks finish
+_not_run_key = pytest.StashKey()
+
+
 def pytest_runtest_logstart(nodeid, location):
     pass
 
@@ -147,6 +174,11 @@ def pytest_runtest_logstart(nodeid, location):
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
     _emit(item.config, {"event": "start", "name": check_name(item)})
+    outcomes = item.config.stash.get(_outcomes_key, {})
+    unmet = [n for n in check_needs(item) if outcomes.get((item.module.__name__, n), "passed") != "passed"]
+    if unmet:  # the cause is said by the check it needs: this one is not run
+        item.stash[_not_run_key] = f"{NOT_RUN}needs {unmet[0]} (see above)."
+        pytest.skip(item.stash[_not_run_key])
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -154,8 +186,12 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     if call.when == "call" or (call.when == "setup" and report.outcome != "passed"):
-        status, message = _judge(item, call, report)
-        status, message = _once(item, call, status, message)
+        if _not_run_key in item.stash:
+            status, message = "not_run", item.stash[_not_run_key]
+        else:
+            status, message = _judge(item, call, report)
+            status, message = _once(item, call, status, message)
+        item.config.stash.setdefault(_outcomes_key, {})[(item.module.__name__, check_name(item))] = status
         points = check_points(item) if status == "passed" else 0.0
         _emit(
             item.config,

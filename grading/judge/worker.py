@@ -63,7 +63,8 @@ def preload(exercises: list[Exercise]) -> None:
 # -- the child --------------------------------------------------------------------------------
 
 
-def _child(grader: str, root: str, results: str, skip: list[str], collect_only: bool, debug: bool) -> None:  # noqa: PLR0913
+def _child(grader: str, root: str, results: str, skip: list[str], failed: list[str], collect_only: bool,  # noqa: PLR0913
+           debug: bool) -> None:
     """Runs in the exercise's own process: pytest on one grader module."""
     if hasattr(os, "setsid"):
         os.setsid()  # so the parent can end us and anything we start, together
@@ -90,6 +91,7 @@ def _child(grader: str, root: str, results: str, skip: list[str], collect_only: 
         "--grading-results", results,
         "--basetemp", results + ".tmp",  # a fresh folder: no scan of old pytest temp folders
         "--grading-skip", ",".join(skip),
+        "--grading-failed", ",".join(failed),  # what a check needs is known across restarts
         "-q", "-p", "no:cacheprovider", "-p", "pytest_timeout", "-p", "_hypothesis_pytestplugin",
     ]
     if collect_only:
@@ -197,9 +199,10 @@ def default_jobs() -> int:
 def _start(job: _Job, tmp: str, debug: bool) -> None:
     job.events_path = os.path.join(tmp, f"{job.exercise.id}-{job.restarts}.jsonl")
     skip = list(job.results) + job.crashed
+    failed = [name for name, got in job.results.items() if got.get("status") != "passed"] + job.crashed
     job.process = _context.Process(
         target=_child,
-        args=(str(job.exercise.grader), str(job.root), job.events_path, skip, job.missing, debug),
+        args=(str(job.exercise.grader), str(job.root), job.events_path, skip, failed, job.missing, debug),
         daemon=True,
     )
     job.process.start()

@@ -117,7 +117,11 @@ def render_exercise(result: ExerciseResult, paint: Painter, width: int = 16, col
             lines += labelled("Hint:", check.hint, "      ", columns, paint, "cyan")
     for cause, checks in not_run.items():  # the cause once, then the checks it kept from running
         missed = fmt_points(sum(c.max_points for c in checks))
-        if cause in said:
+        needed = next((c for c in result.checks if cause == f"needs {c.name} (see above)."), None)
+        if needed is not None:  # a check they build on did not pass: said above, by that check
+            why = f"Not run until this passes: {needed.doc or needed.name} (0/{missed}):"
+            lines += labelled(MARKS["not_run"], why, "    ", columns, paint, "dim")
+        elif cause in said:
             lines += labelled(MARKS["not_run"], f"Not judged, for the reason above (0/{missed}):", "    ", columns, paint, "dim")
         else:
             lines += labelled(MARKS["not_run"], f"Not run (0/{missed}): {cause}", "    ", columns, paint, "dim")
