@@ -337,7 +337,7 @@ def test_crash_late_in_the_run_loses_nothing_already_graded(stalling_class, tmp_
 
 def test_equal_folders_are_graded_once_and_given_the_same_result(tmp_path):
     """Two students handing in the same folder: ann's is graded, ben takes her result (0 s)."""
-    from grading.commands.batch import Task, grade_roots
+    from grading.judge.schedule import Task, grade_roots
 
     for name in ("ann", "ben"):
         shutil.copytree(COURSE_DIR / "solutions" / "01-hello", tmp_path / name / "01-hello")

@@ -24,7 +24,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
-from grading.commands.batch import Task, grade_roots
+from grading.judge.schedule import Task, grade_roots
 from grading.judge.course import COURSE_DIR, Exercise, UsageError, load_course, module_name_for, select
 from grading.judge.cpus import available_cpus
 from grading.judge.results import ExerciseResult
