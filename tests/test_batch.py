@@ -232,7 +232,44 @@ def test_reports_have_the_shape_of_grade_json(graded, tmp_path):
     )
     assert json.loads(graded["before"]["ada.json"]) == json.loads(cli_report.read_text(encoding="utf-8"))
     names = sorted(p.name for p in graded["out"].iterdir())
-    assert names == ["ada.json", "bob.json", "carol.json", "checks.csv", "eve.json", "grades.csv", "report.html"]
+    assert names == ["ada.json", "bob.json", "canvas.csv", "carol.json", "checks.csv", "eve.json", "grades.csv",
+                     "moodle.csv", "report.html"]
+
+
+def table_of(path):
+    with path.open(newline="", encoding="utf-8") as f:
+        return list(csv.reader(f))
+
+
+def test_canvas_csv_has_the_columns_canvas_gradebook_import_reads(graded):
+    """Canvas's importer: Student, ID, SIS User ID, SIS Login ID, Section, then only assignments."""
+    header, possible, *students = table_of(graded["out"] / "canvas.csv")
+    assert header == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", *IDS]  # no total, no notes
+    grades = by_student(graded["out"])
+    assert possible == ["Points Possible", "", "", "", "", *(grades["Points Possible"][i] for i in IDS)]
+    assert students == [
+        ["Ada Lovelace", "", "ada@example.edu", "ada@example.edu", "", *(grades["ada"][i] for i in IDS)],
+        ["Bob Builder", "", "bob@example.edu", "bob@example.edu", "", *(grades["bob"][i] for i in IDS)],
+    ]
+
+
+def test_moodle_csv_has_an_identifier_on_every_row_and_no_points_possible_row(graded):
+    """Moodle's import stops at a row whose identifier matches no user: only roster students graded."""
+    header, *students = table_of(graded["out"] / "moodle.csv")
+    assert header == ["Email address", "Full name", *IDS, "Total"]
+    grades = by_student(graded["out"])
+    assert students == [
+        ["ada@example.edu", "Ada Lovelace", *(grades[s][i] for s in ["ada"] for i in IDS), grades["ada"]["total"]],
+        ["bob@example.edu", "Bob Builder", *(grades[s][i] for s in ["bob"] for i in IDS), grades["bob"]["total"]],
+    ]
+    assert all(float(cell) >= 0 for row in students for cell in row[2:])
+
+
+def test_students_left_out_of_the_lms_files_are_named_on_the_terminal(graded):
+    out = graded["first"].stdout
+    for who in ("carol", "eve"):
+        assert f"note: {who} is not in canvas.csv and moodle.csv: not in the roster" in out
+    assert "note: dan@example.edu is not in canvas.csv and moodle.csv: no grade" in out
 
 
 def test_checks_csv_counts_who_passed_each_check(graded):

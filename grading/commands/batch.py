@@ -37,7 +37,7 @@ from grading.judge.results import ExerciseResult
 from grading.judge.schedule import Task, grade_roots, plans
 from grading.judge.submissions import checkout_of
 from grading.judge.worker import default_jobs
-from grading.outputs import safe
+from grading.outputs import lms, safe
 from grading.outputs.gradebook import NO_REPOSITORY, Gradebook, load, match_roster, read_roster
 from grading.outputs.progress import Progress
 from grading.outputs.report import fmt_points
@@ -214,6 +214,10 @@ def summary(book: Gradebook, graded: dict[str, list[ExerciseResult]], seconds: f
             f"Average {sum(totals) / len(totals):.1f} of {fmt_points(possible)} points; "
             f"lowest {fmt_points(min(totals))}, highest {fmt_points(max(totals))}; {full} with full marks."
         )
+    if book.with_identity:
+        for who, why in lms.left_out(book):
+            print(f"note: {safe.name(who)} is not in {lms.CANVAS} and {lms.MOODLE}: {why}")
+        print(f"For the LMS: {out / lms.CANVAS} (Canvas: Grades, Import), {out / lms.MOODLE} (Moodle: Import, CSV file)")
     print(f"Gradebook: {out / 'grades.csv'}, {out / 'checks.csv'}, {out / 'report.html'}; one report per student: {out / '<student>.json'}")
 
 

@@ -10,6 +10,8 @@
   average, each check's pass rate (inline SVG charts drawn from the data), and the table of
   students, each linking to their report.
 - ``<student>.json``: the student's report, what ``nox -s grade -- --json`` writes.
+- with a roster, ``canvas.csv`` and ``moodle.csv``: what Canvas's and Moodle's grade imports
+  take as they are (see :mod:`grading.outputs.lms`).
 
 The gradebook is read back (:func:`load`) before a run, so re-grading some students or some
 exercises updates those cells and keeps every other one. Every file is written whole, then
@@ -28,7 +30,7 @@ from pathlib import Path
 from grading.judge.course import Exercise
 from grading.judge.results import ExerciseResult
 from grading.judge.submissions import write_atomic
-from grading.outputs import safe
+from grading.outputs import lms, safe
 from grading.outputs.report import fmt_points, report_json
 
 GRADES, CHECKS, PAGE = "grades.csv", "checks.csv", "report.html"
@@ -75,7 +77,7 @@ class Gradebook:
     # -- writing ---------------------------------------------------------------------------------
 
     def write(self, students: list[str] | None = None) -> None:
-        """Write the reports of ``students`` (default: all), then the three class files."""
+        """Write the reports of ``students`` (default: all), then the class files (:mod:`.lms`'s too)."""
         for name in self.rows if students is None else students:
             row = self.rows[name]
             if row.results:
@@ -84,6 +86,9 @@ class Gradebook:
         write_atomic(self.out / GRADES, self.grades_csv())
         write_atomic(self.out / CHECKS, self.checks_csv())
         write_atomic(self.out / PAGE, render_page(self))
+        if self.with_identity:  # the students' identifiers are known: files an LMS imports
+            write_atomic(self.out / lms.CANVAS, _csv(lms.canvas_rows(self)))
+            write_atomic(self.out / lms.MOODLE, _csv(lms.moodle_rows(self)))
 
     def header(self) -> list[str]:
         identity = list(IDENTITY) if self.with_identity else []
