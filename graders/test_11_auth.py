@@ -176,9 +176,11 @@ def test_external_next_is_not_followed(client, ada, target):
     """After logging in, a next pointing to another site (any scheme or //host form) is ignored."""
     response = log_in(client, next_url=target)
     location = response.headers.get("Location", "")
-    expect.that(response.status_code in (301, 302, 303, 307, 308) and is_local(location),
-                f"POST /login?next={target} answered {response.status_code} to {location or 'nowhere'}: "
-                "that is an open redirect. Follow next only when it is a path on this site.")
+    redirected = response.status_code in (301, 302, 303, 307, 308)
+    expect.that(redirected, f"POST /login?next={target} with the right password answered {response.status_code}, "
+                "expected a redirect to a page of this site." + expect.explain(response, (301, 302, 303, 307, 308)))
+    expect.that(is_local(location), f"POST /login?next={target} redirected to {location or 'nowhere'}: that is an "
+                "open redirect. Follow next only when it is a path on this site.")
 
 
 @pytest.mark.points(1)

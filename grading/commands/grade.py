@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
         grade(todo, root, jobs=args.jobs, on_result=on_result, debug=args.debug)
     ordered = [results[e.id] for e in chosen]
     readmes = shown(course_dir / "exercises")  # each exercise's README.md, whatever --root grades
-    print(render_summary(ordered, paint, readmes, following=_after(exercises, chosen)), flush=True)
+    print(render_summary(ordered, paint, readmes, course=standing(exercises, results, root, cache)), flush=True)
     level = isolation_of(ordered)
     if level:
         line = f"Your code ran in a sandbox: {LEVEL_NAMES.get(level, level)}."
@@ -158,7 +158,13 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _after(exercises, chosen):
-    """The exercise that comes after the last one chosen, in the course, if any."""
-    later = exercises[exercises.index(chosen[-1]) + 1:] if chosen else []
-    return later[0] if later else None
+def standing(exercises, results, root: Path, cache: ResultCache | None) -> list[tuple[str, str, bool | None]]:
+    """Every exercise of the course with whether it has full marks: graded now, else as the cache
+    last saw it (files unchanged), else ``None`` (unknown)."""
+    def full(exercise):
+        if exercise.id in results:
+            return results[exercise.id].full_marks
+        hit = cache.get(exercise, root) if cache else None
+        return None if hit is None else hit.full_marks
+
+    return [(e.id, e.title, full(e)) for e in exercises]

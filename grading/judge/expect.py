@@ -50,17 +50,47 @@ def that(condition: bool, message: str) -> None:
         raise CheckFailed(message)
 
 
+class _Described:
+    """A value shown by a description rather than its repr (an HTML page by its title)."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def _html_title(text: str) -> str | None:
+    """The title of a whole HTML page (a Flask error page, say), or None if ``text`` is not one."""
+    if not text.lstrip().lower().startswith(("<!doctype html", "<html")):
+        return None
+    title = re.search(r"<title>(.*?)</title>", text, re.S | re.I)
+    return " ".join(title.group(1).split()) if title else ""
+
+
+def _summarised(value: Any) -> Any:
+    """``value`` with every HTML page in it replaced by its title: pages are never dumped into a message."""
+    if isinstance(value, str):
+        title = _html_title(value)
+        return value if title is None else _Described(f"<an HTML page titled {title!r}>" if title else "<an HTML page>")
+    if isinstance(value, (list, tuple)):
+        return type(value)(_summarised(v) for v in value) if type(value) in (list, tuple) else value
+    if isinstance(value, dict) and type(value) is dict:
+        return {k: _summarised(v) for k, v in value.items()}
+    return value
+
+
 def show(value: Any, limit: int = 160) -> str:
-    """A short, quoted rendering of a value for a message."""
-    text = repr(value)
+    """A short, quoted rendering of a value for a message (HTML pages by their title)."""
+    text = repr(_summarised(value))
     return text if len(text) <= limit else text[: limit - 5] + "…" + text[-4:]
 
 
 def describe_body(body: str) -> str:
     """A body as a student would recognise it: HTML pages by their title, the rest quoted."""
-    title = re.search(r"<title>(.*?)</title>", body, re.S | re.I)
-    if title and body.lstrip().lower().startswith(("<!doctype html", "<html")):
-        return f"an HTML page titled {show(title.group(1).strip())}"
+    title = _html_title(body)
+    if title:
+        return f"an HTML page titled {show(title)}"
     return show(body)
 
 
@@ -83,8 +113,18 @@ def _why_500(response) -> str:
     return f" Your code raised {exc.describe()}."
 
 
+def explain(response, expected: int | tuple[int, ...] | None = None) -> str:
+    """Why an answer came back with an unexpected status: the student's exception behind a 500, or
+    what a puzzling status means; "" when the status is the one ``expected``."""
+    wanted = expected if isinstance(expected, tuple) else (expected,)
+    if response.status_code in wanted:
+        return ""
+    return _why_500(response) + explain_status(response)
+
+
 def explain_status(response) -> str:
-    """What a puzzling status means, in a beginner's words (405, 415, 308 and the like); "" if plain."""
+    """What a puzzling status means, in a beginner's words (405, 415, 308 and the like); "" if plain.
+    Only for a status that was not expected: a correct 405 needs no advice."""
     code = response.status_code
     req = getattr(response, "request", None)
     method = getattr(req, "method", "") or "this method"
@@ -111,8 +151,7 @@ def status(response, expected: int | tuple[int, ...]) -> None:
     if response.status_code not in wanted:
         shown = " or ".join(str(w) for w in wanted)
         raise _crashed(response,
-            f"{request_of(response)} returned {response.status_code}, expected {shown}."
-            + _why_500(response) + explain_status(response)
+            f"{request_of(response)} returned {response.status_code}, expected {shown}." + explain(response)
         )
 
 
@@ -170,7 +209,7 @@ def json(response, expected: Any = ..., status_code: int | tuple[int, ...] | Non
         raise _crashed(response,
             f"{request_of(response)} returned {response.status_code} with Content-Type "
             f"{response.content_type!r}: {describe_body(body_of(response))}, expected JSON "
-            "(return a dict or use jsonify)." + _why_500(response) + explain_status(response)
+            "(return a dict or use jsonify)." + explain(response, status_code)
         )
     try:
         data = _json.loads(response.get_data(as_text=True))

@@ -131,24 +131,32 @@ def render_exercise(result: ExerciseResult, paint: Painter, width: int = 16, col
     return "\n".join(lines)
 
 
-def render_summary(results: list[ExerciseResult], paint: Painter, root_label: str, following=None) -> str:
-    """The total, and what to do next: the first exercise without full marks, else ``following``
-    (the exercise after the last one graded), else well done."""
-    results = safe.results(results)
+def render_summary(results: list[ExerciseResult], paint: Painter, root_label: str,
+                   course: list[tuple[str, str, bool | None]] | None = None) -> str:
+    """The total, and what to do next. ``course``: every exercise of the course in order, as
+    ``(id, title, full marks)``, full marks ``None`` when unknown (neither graded now nor cached).
+    "Next" is the first exercise below full marks (else the first unknown one); "well done" only
+    when every exercise of the course has full marks."""
     score = sum(r.score for r in results)
     total = sum(r.max_score for r in results)
     done = sum(1 for r in results if r.full_marks)
     lines = ["", paint(f"Total: {fmt_points(score)}/{fmt_points(total)}", "bold") + f"  ({done} of {len(results)} exercises complete)"]
-    todo = next((r for r in results if not r.full_marks), None) or following
-    if todo is None:
-        last = "Full marks: that was the last exercise." if len(results) == 1 else "Every exercise has full marks."
-        lines.append(paint(f"{last} Well done!", "green"))
+    full = {ex_id: marks for ex_id, _, marks in course or []}
+    full.update({r.id: r.full_marks for r in results})
+    titles = {ex_id: title for ex_id, title, _ in course or []} | {r.id: r.title for r in results}
+    below = next((ex_id for ex_id in full if full[ex_id] is False), None)
+    todo = below or next((ex_id for ex_id in full if full[ex_id] is None), None)
+    if todo is not None:
+        lines += wrapped(f"Next: {todo}, {titles[todo]}. Read {root_label}/{todo}/README.md", "", terminal_width())
+    elif course is None:
+        lines.append(paint("Every exercise graded has full marks.", "green"))
     else:
-        lines += wrapped(f"Next: {todo.id}, {todo.title}. Read {root_label}/{todo.id}/README.md", "", terminal_width())
+        last = "Full marks: that was the last exercise. " if results and results[-1].id == course[-1][0] else ""
+        lines.append(paint(f"{last}Every exercise of the course has full marks. Well done!", "green"))
     crashed = next((r for r in results if r.status == "error" or any(
         c.status in ("error", "timeout") or " raised " in (c.message or "") for c in r.checks)), None)
     if crashed:
         lines.append(paint(f"Full traceback of an error: nox -s grade -- {crashed.id[:2]} --debug", "dim"))
-    if todo is not None and todo is not following:
-        lines.append(paint(f"Stuck? `nox -s hint -- {todo.id[:2]}` gives a hint, one step at a time.", "dim"))
+    if below is not None:
+        lines.append(paint(f"Stuck? `nox -s hint -- {below[:2]}` gives a hint, one step at a time.", "dim"))
     return "\n".join(lines)
