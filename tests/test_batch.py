@@ -144,7 +144,7 @@ def test_csv_has_identity_exercises_total_and_what_was_graded(graded):
         header = next(csv.reader(f))
     assert header == [
         "student", "identifier", "github_username", "name", *IDS, "total",
-        "commit", "committed", "graders_changed", "note",
+        "commit", "committed", "deadline", "later_commits", "graders_changed", "note",
     ]
     assert [r["student"] for r in rows(graded["out"])] == ["Points Possible", "ada", "bob", "carol", "dan", "eve"]
 
@@ -170,6 +170,8 @@ def test_before_grades_the_last_commit_before_the_deadline_and_says_which(graded
     assert scores(first["bob"]) == expected(alone, "exercises")  # the starters, not the later solutions
     assert first["bob"]["commit"] == commits["bob_early"]
     assert first["bob"]["committed"].startswith("2026-01-05T12:00:00")
+    assert (first["bob"]["deadline"], first["bob"]["later_commits"]) == (DEADLINE, "1")  # solved after it
+    assert (first["ada"]["deadline"], first["ada"]["later_commits"]) == (DEADLINE, "0")
     assert first["ada"]["commit"] == commits["ada"] and scores(first["ada"]) == expected(alone, "solutions")
     assert "not a git repository" in first["eve"]["note"]
 
@@ -185,7 +187,9 @@ def test_regrading_one_student_updates_their_row_and_keeps_everyone_elses(graded
     out = graded["out"]
     table, first = by_student(out), graded["first_rows"]
     assert scores(table["bob"]) == expected(alone, "solutions")  # HEAD this time, no deadline
-    assert table["bob"]["commit"] == ""
+    assert table["bob"]["commit"] == graded["commits"]["bob_late"]  # what was graded, not a blank
+    assert table["bob"]["committed"].startswith("2026-03-01T12:00:00")
+    assert (table["bob"]["deadline"], table["bob"]["later_commits"]) == ("", "")
     for student in ("ada", "carol", "dan", "eve"):
         assert table[student] == first[student], student
     for name in ("ada.json", "eve.json"):
@@ -313,6 +317,32 @@ def test_student_not_in_the_class_and_bad_date_are_usage_errors(graded, tmp_path
         proc = batch(graded["class"], tmp_path / "out", *args, timeout=60)
         assert proc.returncode == 2, proc.stdout
         assert "error:" in proc.stderr
+
+
+def test_extension_gives_a_student_their_own_deadline_in_the_same_run(graded, tmp_path):
+    extensions = tmp_path / "extensions.csv"
+    extensions.write_text("student,deadline\nBob@example.edu,2026-04-01T00:00:00\n", encoding="utf-8")
+    roster = graded["class"].parent / "roster.csv"
+    out = tmp_path / "out"
+    proc = batch(graded["class"], out, "--before", DEADLINE, "--extensions", str(extensions), "--roster", str(roster),
+                 "--student", "bob", "--student", "ada", timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[0].endswith(f"each at its last commit before {DEADLINE}, 1 with an extension")
+    table = by_student(out)
+    bob, ada = table["bob"], table["ada"]
+    assert (bob["commit"], bob["deadline"], bob["later_commits"]) == (
+        graded["commits"]["bob_late"], "2026-04-01T00:00:00", "0")
+    assert (ada["commit"], ada["deadline"]) == (graded["commits"]["ada"], DEADLINE)
+    assert float(bob["total"]) == float(table["Points Possible"]["total"])  # his late solutions count
+
+
+def test_extension_with_a_bad_date_is_a_usage_error(tmp_path):
+    extensions = tmp_path / "extensions.csv"
+    extensions.write_text("bob,next week\n", encoding="utf-8")
+    (tmp_path / "class" / "bob").mkdir(parents=True)
+    proc = batch(tmp_path / "class", tmp_path / "out", "--extensions", str(extensions), timeout=60)
+    assert proc.returncode == 2
+    assert "bob: 'next week': give a date like 2026-12-01" in proc.stderr
 
 
 def test_missing_class_folder_is_a_usage_error(tmp_path):

@@ -10,7 +10,9 @@ exercise folder that is a link counts as missing); an exercise folder equal to o
 graded in the run (an untouched starter, say) takes that result. Always with the course's own
 graders and ``exercise.yaml`` files, never the student's copies. ``--before DATE`` grades each
 student who is a git repository at their last commit before DATE, from a temporary clone (the
-student's repository is only read). Each student has a time limit of their own (the time their
+student's repository is only read); ``--extensions FILE`` gives some students a DATE of their
+own. ``grades.csv`` keeps, per student, the commit graded, the deadline applied and how many
+commits came after it. Each student has a time limit of their own (the time their
 exercises take, added up): past it, what was graded counts and the rest is marked as stopped.
 
 The gradebook (``--out``, default ``gradebook/``; see :mod:`grading.outputs.gradebook`) is written again
@@ -25,6 +27,7 @@ for ``grading.commands.verify``; :mod:`grading.judge.checkout` makes the clones 
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime
 import sys
 import time
@@ -38,7 +41,7 @@ from grading.judge.schedule import Task, grade_roots, plans
 from grading.judge.submissions import checkout_of
 from grading.judge.worker import default_jobs
 from grading.outputs import lms, safe
-from grading.outputs.gradebook import NO_REPOSITORY, Gradebook, load, match_roster, read_roster
+from grading.outputs.gradebook import AUDIT, NO_REPOSITORY, Gradebook, load, match_roster, read_roster
 from grading.outputs.progress import Progress
 from grading.outputs.report import fmt_points
 
@@ -95,18 +98,48 @@ def build_parser() -> argparse.ArgumentParser:
                         help="grade only this student folder (repeatable); the gradebook keeps the others")
     parser.add_argument("--before", metavar="DATE",
                         help="grade each git repository at its last commit before DATE (e.g. 2026-12-01T23:59)")
+    parser.add_argument("--extensions", metavar="CSV",
+                        help="student,deadline rows: a student's own deadline, in place of --before "
+                        "(a student is a folder name, or with --roster a GitHub username or identifier)")
     parser.add_argument("--roster", metavar="CSV", help="GitHub Classroom's roster export, to name the students")
     parser.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
                         help="per student (default: the exercises' time limits added up, plus a minute)")
     return parser
 
 
-def _check_date(text: str) -> str:
+def _check_date(text: str, where: str = "--before") -> str:
     try:
         datetime.datetime.fromisoformat(text)
     except ValueError:
-        raise UsageError(f"--before {text!r}: give a date like 2026-12-01 or 2026-12-01T23:59") from None
+        raise UsageError(f"{where} {text!r}: give a date like 2026-12-01 or 2026-12-01T23:59") from None
     return text
+
+
+def read_extensions(path: Path) -> dict[str, str]:
+    """``--extensions``: ``student,deadline`` rows (a header row is optional) -> {student: deadline}."""
+    with path.open(newline="", encoding="utf-8-sig") as f:
+        rows = [[cell.strip() for cell in r] for r in csv.reader(f) if any(cell.strip() for cell in r)]
+    if rows and [c.lower() for c in rows[0][:2]] == ["student", "deadline"]:
+        rows = rows[1:]
+    found = {}
+    for number, row in enumerate(rows, 1):
+        if len(row) < 2 or not row[0]:
+            raise UsageError(f"--extensions {path}: row {number} is not student,deadline")
+        found[row[0].lower()] = _check_date(row[1], f"--extensions {path}, {row[0]}:")
+    return found
+
+
+def deadlines(book: Gradebook, students: list[str], before: str | None, extensions: dict[str, str]) -> tuple[dict, set]:
+    """Each student's deadline: their extension (by folder name, GitHub username or identifier), else
+    ``before``; and the extensions that were nobody's."""
+    found, unused = {}, set(extensions)
+    for name in students:
+        identity = book.rows[name].identity if name in book.rows else {}
+        keys = [k.lower() for k in (name, identity.get("github_username"), identity.get("identifier")) if k]
+        key = next((k for k in keys if k in extensions), None)
+        found[name] = extensions[key] if key else before
+        unused.discard(key)
+    return found, unused
 
 
 def _students(args, out: Path) -> list[tuple[str, Path]]:
@@ -133,6 +166,7 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
         chosen = select(load_course(course_dir), args.exercises)
         students = _students(args, out)
         before = _check_date(args.before) if args.before else None
+        extensions = read_extensions(Path(args.extensions)) if args.extensions else {}
         roster = read_roster(Path(args.roster)) if args.roster else None
     except (UsageError, OSError) as exc:
         parser.print_usage(sys.stderr)
@@ -142,11 +176,19 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
     book = load(out, load_course(course_dir))
     if roster is not None:
         name_students(book, roster, [name for name, _ in students])
-    tasks = [Task(name, folder, chosen, private=True, before=before, time_limit=args.time_limit) for name, folder in students]
+    deadline, unused = deadlines(book, [name for name, _ in students], before, extensions)
+    if unused and not args.student:
+        print(f"warning: --extensions names no student of {args.class_dir}: {', '.join(sorted(unused))}", file=sys.stderr)
+    extended = sum(1 for name, _ in students if deadline[name] != before)
+    tasks = [
+        Task(name, folder, chosen, private=True, before=deadline[name], time_limit=args.time_limit)
+        for name, folder in students
+    ]
     jobs = min(len(tasks) * len(chosen), max(1, args.jobs or default_jobs()))
     print(
         f"Grading {len(tasks)} student{'s' * (len(tasks) != 1)} x {len(chosen)} exercise{'s' * (len(chosen) != 1)},"
-        f" {jobs} at a time" + (f", each at its last commit before {before}" if before else ""),
+        f" {jobs} at a time" + (f", each at its last commit before {before}" if before else "")
+        + (f", {extended} with an extension" if extended else ""),
         flush=True,
     )
     progress = Progress(len(tasks), len(chosen))
@@ -154,7 +196,8 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
     def on_finished(task: Task, results: list[ExerciseResult]) -> None:
         row = book.row(task.name)
         row.results.update((r.id, r) for r in results)
-        row.commit, row.committed = task.info.get("commit", ""), task.info.get("committed", "")
+        for key in AUDIT:  # what this run graded: its commit, the deadline applied, work after it
+            setattr(row, key, task.info.get(key, ""))
         row.changed = task.info.get("graders_changed", [])
         stopped = next((r.error for r in results if r.error and r.error.startswith("Stopped:")), "")
         unknown = "not in the roster" if book.with_identity and not row.identity else ""

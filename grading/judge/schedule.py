@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grading.judge import sandboxes
-from grading.judge.checkout import checkout_before, first_line
+from grading.judge.checkout import checkout_before, first_line, head_of
 from grading.judge.course import Exercise, requirement_modules
 from grading.judge.results import CheckResult, ExerciseResult
 from grading.judge.submissions import find_exercise_root, private_copy
@@ -68,6 +68,8 @@ def prepare(task: Task, target: Path, inspect: Callable[[Path], dict] | None = N
     home, info = task.root, {}
     if task.before:
         home, info = checkout_before(task.root, task.before, target)
+    else:
+        info = head_of(home)
     if home is None:
         return (target / "exercises"), info  # nothing to grade: every exercise is missing
     root = find_exercise_root(home, [e.id for e in task.exercises])

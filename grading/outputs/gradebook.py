@@ -1,8 +1,9 @@
 """The gradebook batch grading writes: ``grades.csv``, ``checks.csv``, ``report.html`` and a report per student.
 
 - ``grades.csv``: a row per student (its folder's name, and with a roster the student's
-  identifier, GitHub username and name), a column per exercise, the total, the commit graded,
-  the grading files the student changed and a note; the first row after the header holds the
+  identifier, GitHub username and name), a column per exercise, the total, the commit graded
+  (its date, the deadline applied and how many commits came after it), the grading files the
+  student changed and a note; the first row after the header holds the
   points possible, the row LMS imports (Canvas's *Points Possible*) look for.
 - ``checks.csv``: a row per check: exercise, check, points, how many students passed it, of how
   many graded, and the share. What the class did not get is at the bottom of the share column.
@@ -37,7 +38,8 @@ GRADES, CHECKS, PAGE = "grades.csv", "checks.csv", "report.html"
 POINTS_POSSIBLE = "Points Possible"
 NO_REPOSITORY = "no repository found"
 IDENTITY = ("identifier", "github_username", "name")  # GitHub Classroom's roster columns we keep
-META = ("commit", "committed", "graders_changed", "note")
+META = ("commit", "committed", "deadline", "later_commits", "graders_changed", "note")
+AUDIT = ("commit", "committed", "deadline", "later_commits")  # what was graded, kept as a run found it
 
 
 @dataclass
@@ -47,8 +49,10 @@ class Row:
     student: str
     results: dict[str, ExerciseResult] = field(default_factory=dict)  # exercise id -> result
     identity: dict[str, str] = field(default_factory=dict)
-    commit: str = ""
+    commit: str = ""  # the commit graded (or the folder's HEAD, graded as it was)
     committed: str = ""
+    deadline: str = ""  # the deadline applied: --before, or the student's extension
+    later_commits: str = ""  # how many commits came after the one graded: work past the deadline
     changed: list[str] = field(default_factory=list)
     note: str = ""
 
@@ -98,12 +102,12 @@ class Gradebook:
         columns = self.columns()
         identity = [""] * len(IDENTITY) if self.with_identity else []
         possible = [self.possible(e.id) for e in columns]
-        lines = [self.header(), [POINTS_POSSIBLE, *identity, *map(fmt_points, possible), fmt_points(sum(possible)), "", "", "", ""]]
+        lines = [self.header(), [POINTS_POSSIBLE, *identity, *map(fmt_points, possible), fmt_points(sum(possible)), *[""] * len(META)]]
         for row in sorted(self.rows.values(), key=lambda r: r.student):
             ids = [row.identity.get(k, "") for k in IDENTITY] if self.with_identity else []
             scores = [fmt_points(row.results[e.id].score) if e.id in row.results else "" for e in columns]
             total = fmt_points(row.total) if row.results else ""
-            texts = [row.commit, row.committed, " ".join(map(safe.name, row.changed)), row.note]
+            texts = [*(getattr(row, k) for k in AUDIT), " ".join(map(safe.name, row.changed)), row.note]
             lines.append([safe.cell(safe.name(row.student)), *map(safe.cell, ids), *scores, total, *map(safe.cell, texts)])
         return _csv(lines)
 
@@ -159,7 +163,8 @@ def load(out: Path, exercises: list[Exercise]) -> Gradebook:
             continue
         row = book.row(name)
         row.identity = {k: record.get(k) or "" for k in IDENTITY if record.get(k)}
-        row.commit, row.committed, row.note = (record.get(k) or "" for k in ("commit", "committed", "note"))
+        for key in (*AUDIT, "note"):
+            setattr(row, key, record.get(key) or "")
         row.changed = (record.get("graders_changed") or "").split()
         try:
             report = json.loads((out / f"{name}.json").read_text(encoding="utf-8"))
