@@ -9,6 +9,7 @@
     nox -s watch                 grade again on every save; go on to the next exercise at full marks
     nox -s hint -- 02            the next, more concrete hint for each failed check of 02
     nox -s batch -- DIR          grade a class: one folder per student (see grading/commands/batch.py)
+    nox -s merge -- OUT SHARD... one gradebook from a class graded in shards (batch --shard K/N)
     nox -s verify                after changing the course: every solution, starter, alternative, test
     nox -s classroom             after changing the course: rewrite the Classroom workflow and the graders' manifest
     nox -s template -- DIR       write the students' repository (the Classroom template) into DIR
@@ -129,6 +130,13 @@ def batch(session: nox.Session) -> None:
     """Grade a class: nox -s batch -- DIR [EXERCISE...] [--jobs N] [--out gradebook]."""
     install_pinned(session)
     run_and_keep_exit_code(session, "python", "-I", BOOT, "grading.commands.batch:main", *session.posargs)
+
+
+@nox.session
+def merge(session: nox.Session) -> None:
+    """Merge the gradebooks of a class graded in shards: nox -s merge -- OUT SHARD_DIR..."""
+    install_pinned(session)
+    run_and_keep_exit_code(session, "python", "-I", BOOT, "grading.commands.merge:main", *session.posargs)
 
 
 @nox.session

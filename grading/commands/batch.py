@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime
+import hashlib
 import sys
 import time
 from pathlib import Path
@@ -102,6 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="student,deadline rows: a student's own deadline, in place of --before "
                         "(a student is a folder name, or with --roster a GitHub username or identifier)")
     parser.add_argument("--roster", metavar="CSV", help="GitHub Classroom's roster export, to name the students")
+    parser.add_argument("--shard", metavar="K/N", type=_shard,
+                        help="grade only the K-th of N shares of the class (by a hash of each folder's name); "
+                        "nox -s merge joins the shards' gradebooks")
     parser.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
                         help="per student (default: the exercises' time limits added up, plus a minute)")
     return parser
@@ -142,20 +146,39 @@ def deadlines(book: Gradebook, students: list[str], before: str | None, extensio
     return found, unused
 
 
-def _students(args, out: Path) -> list[tuple[str, Path]]:
+def _shard(text: str) -> tuple[int, int]:
+    """``--shard K/N``: ``(K, N)``, with 1 <= K <= N."""
+    k, _, n = text.partition("/")
+    if not (k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n)):
+        raise argparse.ArgumentTypeError(f"{text!r}: give K/N with 1 <= K <= N, e.g. 1/4")
+    return int(k), int(n)
+
+
+def shard_of(name: str, shards: int) -> int:
+    """The shard (1 to ``shards``) of a student folder: a hash of its name alone, so adding
+    students to the class moves nobody already graded to another shard."""
+    digest = hashlib.sha256(name.encode("utf-8", "surrogateescape")).digest()
+    return int.from_bytes(digest[:8], "big") % shards + 1
+
+
+def _students(args, out: Path) -> tuple[list[tuple[str, Path]], list[tuple[str, Path]]]:
+    """The students to grade (``--student``, ``--shard``), and every student of the class."""
     class_dir = Path(args.class_dir)
     if not class_dir.is_dir():
         raise UsageError(f"{class_dir} is not a folder")
-    students = find_students(class_dir, skip=out)
+    students = everyone = find_students(class_dir, skip=out)
+    if not everyone:
+        raise UsageError(f"{class_dir} holds no student folder")
     if args.student:
         known = {name for name, _ in students}
         unknown = [name for name in args.student if name not in known]
         if unknown:
             raise UsageError(f"no student folder named {', '.join(unknown)} in {class_dir}")
         students = [(name, folder) for name, folder in students if name in args.student]
-    if not students:
-        raise UsageError(f"{class_dir} holds no student folder")
-    return students
+    if args.shard:  # a shard may hold nobody: its gradebook is then empty
+        k, n = args.shard
+        students = [(name, folder) for name, folder in students if shard_of(name, n) == k]
+    return students, everyone
 
 
 def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
@@ -164,7 +187,7 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
     out = Path(args.out)
     try:
         chosen = select(load_course(course_dir), args.exercises)
-        students = _students(args, out)
+        students, everyone = _students(args, out)
         before = _check_date(args.before) if args.before else None
         extensions = read_extensions(Path(args.extensions)) if args.extensions else {}
         roster = read_roster(Path(args.roster)) if args.roster else None
@@ -175,7 +198,8 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
 
     book = load(out, load_course(course_dir))
     if roster is not None:
-        name_students(book, roster, [name for name, _ in students])
+        mine = (lambda name: shard_of(name, args.shard[1]) == args.shard[0]) if args.shard else None
+        name_students(book, roster, [name for name, _ in students], [name for name, _ in everyone], mine)
     deadline, unused = deadlines(book, [name for name, _ in students], before, extensions)
     if unused and not args.student:
         print(f"warning: --extensions names no student of {args.class_dir}: {', '.join(sorted(unused))}", file=sys.stderr)
@@ -188,7 +212,8 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
     print(
         f"Grading {len(tasks)} student{'s' * (len(tasks) != 1)} x {len(chosen)} exercise{'s' * (len(chosen) != 1)},"
         f" {jobs} at a time" + (f", each at its last commit before {before}" if before else "")
-        + (f", {extended} with an extension" if extended else ""),
+        + (f", {extended} with an extension" if extended else "")
+        + (f" (shard {args.shard[0]}/{args.shard[1]} of a class of {len(everyone)})" if args.shard else ""),
         flush=True,
     )
     progress = Progress(len(tasks), len(chosen))
@@ -217,8 +242,13 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
     return EXIT_OK
 
 
-def name_students(book: Gradebook, roster: list[dict[str, str]], folders: list[str]) -> None:
-    """Give each row the roster's identity; add a row for each roster student without a folder."""
+def name_students(book: Gradebook, roster: list[dict[str, str]], folders: list[str], everyone: list[str] = (),
+                  mine=None) -> None:
+    """Give each row the roster's identity; add a row for each roster student without a folder.
+
+    ``everyone`` (the whole class's folders) are not graded now but have a folder; with ``mine``
+    (a shard's test of a name), only the shard's roster students without a folder get a row.
+    """
     book.with_identity = True
     for name in [n for n, row in book.rows.items() if not row.results and row.note == NO_REPOSITORY]:
         del book.rows[name]  # from an earlier run: the roster decides again
@@ -231,9 +261,11 @@ def name_students(book: Gradebook, roster: list[dict[str, str]], folders: list[s
             matched.add(id(entry))
         elif not row.note:
             row.note = "not in the roster"
+    matched.update(id(entry) for entry in (match_roster(name, roster) for name in everyone) if entry)
     for entry in roster:
-        if id(entry) not in matched:
-            row = book.row(entry.get("github_username") or entry.get("identifier") or "?")
+        name = entry.get("github_username") or entry.get("identifier") or "?"
+        if id(entry) not in matched and (mine is None or mine(name)):
+            row = book.row(name)
             row.identity, row.note = entry, NO_REPOSITORY
 
 
