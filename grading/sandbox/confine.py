@@ -33,7 +33,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-LEVELS = ("user", "namespaces", "process")
+LEVELS = ("user", "namespaces", "uid", "process")
 SANDBOX_UID = 61000  # + a small number: a user id no account uses
 
 # What the student's code gets of the environment, besides what a grader sets for a check.
@@ -93,7 +93,11 @@ def enter(wall: Wall, level: str) -> None:
             os.setsid()
     if level in ("user", "namespaces"):
         _namespaces(wall, as_root=level == "user")
-    _limits(own_user=level == "user", cpu_seconds=wall.cpu_seconds)
+    elif level == "uid":
+        _own_uid(wall)
+    elif level != "process":
+        raise WallError(f"unknown isolation level {level!r}")
+    _limits(own_user=level in ("user", "uid"), cpu_seconds=wall.cpu_seconds)
     if hasattr(signal, "SIGXCPU"):  # the spent CPU-time limit ends the process, even as PID 1 of its namespace
         signal.signal(signal.SIGXCPU, lambda *_: os._exit(128 + signal.SIGXCPU))
     _environment(wall)
@@ -147,37 +151,84 @@ def _wait_and_exit(pid: int) -> None:
 # -- file system ----------------------------------------------------------------------------------
 
 
+# What the student's process may see of the machine, read-only: nothing else is in its root.
+SYSTEM_FOLDERS = ("/usr", "/lib", "/lib32", "/lib64", "/libx32", "/bin", "/sbin")
+ETC_FILES = (  # what the C library, Python and Flask read from /etc
+    "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "timezone", "hosts", "host.conf",
+    "nsswitch.conf", "gai.conf", "passwd", "group", "mime.types", "protocols", "services",
+)
+DEVICES = ("null", "zero", "full", "random", "urandom")
+NEW_ROOT = "/tmp"  # where the new root is assembled (a fresh tmpfs, in this mount namespace only)
+MNT_DETACH = 2
+PIVOT_ROOT = {"x86_64": 155, "aarch64": 41, "riscv64": 41, "ppc64le": 203, "s390x": 217}  # syscall numbers
+
+
 def _mounts(libc, wall: Wall, as_root: bool) -> None:
-    """Cover what the student must not see; show again, read-only, what Python needs."""
+    """A new root built from an allow-list, then ``pivot_root`` into it.
+
+    It holds, read-only, the system folders shared libraries live in, a few files of ``/etc``,
+    Python's installation and the grading environment, the engine and the graders (never their
+    private data) and whatever ``wall.show`` names; writable, only the private copy and the
+    sandbox's temporary folder; its own ``/proc``, a minimal ``/dev`` and an empty ``/dev/shm``.
+    Nothing in it is shared and writable between sandboxes: the rest of the machine is not there.
+    """
     _mount(libc, None, "/", None, MS_REC | MS_PRIVATE)  # nothing we do here leaks out
-    course = wall.course.rstrip("/")
-    shown_ro = [os.path.realpath(p) for p in [*_python_folders(wall), *wall.show] if p and os.path.isdir(p)]
-    shown_rw = [os.path.realpath(wall.copy), os.path.realpath(wall.scratch)]
-    hidden = ["/tmp", "/var/tmp", "/dev/shm", "/home", "/root", "/run/user", course, *wall.hide]
-    hidden = _outermost([os.path.realpath(p) for p in hidden if p and os.path.isdir(p)])
-    # Keep a handle on every folder to show again before covering anything.
-    handles = {p: os.open(p, os.O_PATH | os.O_DIRECTORY) for p in shown_ro + shown_rw}
-    for path in hidden:
-        mode = "1777" if path in ("/tmp", "/var/tmp", "/dev/shm") else "755"
-        _mount(libc, "tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, f"size=64m,mode={mode}")
-    for path in sorted(shown_ro + shown_rw, key=len):
-        if not any(_inside(path, h) for h in hidden) and path not in shown_rw:
-            _remount_ro(libc, path, bind_first=True)
-            continue
-        os.makedirs(path, exist_ok=True)
-        _mount(libc, f"/proc/self/fd/{handles[path]}", path, None, MS_BIND | MS_REC)
-        if path not in shown_rw:
-            _remount_ro(libc, path)
-    for path in wall.private:  # inside a folder shown again, e.g. graders/data
+    writable = [os.path.realpath(wall.copy), os.path.realpath(wall.scratch)]
+    if as_root:
+        for top in writable:
+            _chown_tree(top, wall.uid)
+    readonly = [p for p in _allowed_readonly(wall) if p not in writable]
+    files = [f"/etc/{name}" for name in ETC_FILES if os.path.exists(f"/etc/{name}")]
+    files += [f"/dev/{name}" for name in DEVICES if os.path.exists(f"/dev/{name}")]
+    # A handle on everything to show before the new root covers NEW_ROOT.
+    handles = {p: os.open(p, os.O_PATH) for p in [*readonly, *writable, *files]}
+    links = {p: os.readlink(p) for p in [*SYSTEM_FOLDERS, "/etc/localtime"] if os.path.islink(p)}
+    _mount(libc, "tmpfs", NEW_ROOT, "tmpfs", MS_NOSUID | MS_NODEV, "size=16m,mode=755")
+    root = NEW_ROOT
+    for path in sorted(readonly + writable, key=len):
+        target = root + path
+        os.makedirs(target, exist_ok=True)
+        _mount(libc, f"/proc/self/fd/{handles[path]}", target, None, MS_BIND)
+        if path not in writable:
+            _remount_ro(libc, target)
+    for path in files:
+        target = root + path
+        os.makedirs(os.path.dirname(target), exist_ok=True)
         if os.path.isdir(path):
-            _mount(libc, "tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV | MS_RDONLY, "size=4k,mode=755")
+            os.makedirs(target, exist_ok=True)
+        elif not os.path.islink(path) or path not in links:
+            open(target, "a").close()
+        else:
+            continue
+        _mount(libc, f"/proc/self/fd/{handles[path]}", target, None, MS_BIND)
+        if path.startswith("/etc/"):
+            _remount_ro(libc, target)
+    for path, where in links.items():
+        os.makedirs(os.path.dirname(root + path), exist_ok=True)
+        with contextlib.suppress(FileExistsError):
+            os.symlink(where, root + path)
+    for name, where in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"),
+                        ("stderr", "/proc/self/fd/2")):
+        os.makedirs(root + "/dev", exist_ok=True)
+        os.symlink(where, f"{root}/dev/{name}")
+    os.makedirs(root + "/dev/shm")
+    _mount(libc, "tmpfs", root + "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "size=16m,mode=1777")
+    for path in wall.private:  # inside a folder shown, e.g. graders/data/15-testing/private
+        if os.path.isdir(root + os.path.realpath(path)):
+            _mount(libc, "tmpfs", root + os.path.realpath(path), "tmpfs", MS_NOSUID | MS_NODEV | MS_RDONLY,
+                   "size=4k,mode=755")
     for fd in handles.values():
         os.close(fd)
-    if as_root:
-        _chown_tree(wall.copy, wall.uid)
-        _chown_tree(wall.scratch, wall.uid)
+    os.makedirs(root + "/proc")
     with contextlib.suppress(WallError):  # a /proc of its own PID namespace, where allowed
-        _mount(libc, "proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+        _mount(libc, "proc", root + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+    os.chdir(root)
+    if libc.syscall(PIVOT_ROOT.get(os.uname().machine, 155), b".", b".") != 0:  # pivot_root(".", "."): the old root is stacked under the new
+        raise WallError(f"pivot_root: {os.strerror(_errno())}")
+    if libc.umount2(b".", MNT_DETACH) != 0:  # and now it is gone
+        raise WallError(f"umount the old root: {os.strerror(_errno())}")
+    os.chdir("/")
+    _mount(libc, None, "/", None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)  # the root itself: read-only
 
 
 def _outermost(paths: list[str]) -> list[str]:
@@ -213,6 +264,122 @@ def _mount(libc, source, target, fstype, flags, data=None) -> None:
     enc = (lambda s: s.encode() if isinstance(s, str) else s)
     if libc.mount(enc(source), enc(target), enc(fstype), flags, enc(data)) != 0:
         raise WallError(f"mount {target}: {os.strerror(_errno())}")
+
+
+# -- root without namespaces: a user id of its own, and Landlock -----------------------------------
+
+LANDLOCK_READ = (1 << 0) | (1 << 2) | (1 << 3)  # execute, read files, read folders
+LANDLOCK_FILE_RIGHTS = (1 << 0) | (1 << 1) | (1 << 2) | (1 << 14) | (1 << 15)  # what a rule on a file may allow
+SYS_LANDLOCK = {"create": 444, "add": 445, "restrict": 446}  # the same on every architecture
+
+
+def _own_uid(wall: Wall) -> None:
+    """Root where namespaces are refused (Docker's default seccomp profile): become a user id that
+    owns nothing but the private copy and the temporary folder, with ``no_new_privs``, and (where the
+    kernel has Landlock, 5.13+) restrict the file system to the same allow-list as the namespace
+    levels' root, and signals and abstract sockets to the sandbox's own processes."""
+    if os.geteuid() != 0:
+        raise WallError("the uid level needs root")
+    libc = _libc()
+    for top in (wall.copy, wall.scratch):
+        _chown_tree(top, wall.uid)
+    for top in (wall.copy, wall.scratch, *_allowed_readonly(wall)):  # e.g. Python under /root (pyenv)
+        _traversable(top)
+    with contextlib.suppress(OSError):  # the copy's own folder holds nothing else of anyone's
+        os.chmod(os.path.dirname(os.path.realpath(wall.copy)), 0o705)
+    os.setgroups([])
+    os.setgid(wall.uid)
+    os.setuid(wall.uid)
+    os.umask(0o077)
+    libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    _landlock(libc, wall)
+
+
+def _traversable(path: str) -> None:
+    """Let the sandbox's user pass through (not list) the folders above one it may use (Landlock
+    still decides what it may open there)."""
+    for parent in Path(os.path.realpath(path)).parents:
+        with contextlib.suppress(OSError):
+            mode = os.stat(parent).st_mode
+            if not mode & 0o001:
+                os.chmod(parent, (mode & 0o7777) | 0o001)
+
+
+def landlock_abi() -> int:
+    """The Landlock ABI version this kernel offers (0: none, or refused by a seccomp filter)."""
+    try:
+        return max(0, int(_libc().syscall(SYS_LANDLOCK["create"], None, 0, 1)))
+    except (AttributeError, OSError):
+        return 0
+
+
+def _landlock(libc, wall: Wall) -> None:
+    import ctypes
+
+    abi = landlock_abi()
+    if abi < 1:
+        raise WallError("Landlock is not available: the uid level cannot restrict the file system")
+    handled = (1 << 13) - 1 | ((1 << 13) if abi >= 2 else 0) | ((1 << 14) if abi >= 3 else 0) | ((1 << 15) if abi >= 5 else 0)
+    scoped = 0b11 if abi >= 6 else 0  # abstract unix sockets and signals: only within the sandbox
+    attr = (ctypes.c_uint64 * 3)(handled, 0, scoped)
+    ruleset = libc.syscall(SYS_LANDLOCK["create"], ctypes.byref(attr), ctypes.sizeof(attr) if abi >= 6 else 16, 0)
+    if ruleset < 0:
+        raise WallError(f"landlock_create_ruleset: {os.strerror(_errno())}")
+    rules = [(p, LANDLOCK_READ) for p in _allowed_readonly(wall)]
+    rules += [(os.path.realpath(p), handled) for p in (wall.copy, wall.scratch)]
+    rules += [(os.path.dirname(os.path.realpath(wall.copy)), 1 << 3)]  # its folder listed (pytest looks there)
+    rules += [(f"/dev/{name}", (1 << 1) | (1 << 2)) for name in DEVICES]
+    rules += [(f"/etc/{name}", LANDLOCK_READ) for name in ETC_FILES]
+    try:
+        for path, rights in rules:
+            if not os.path.exists(path):
+                continue
+            fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
+            try:
+                if not os.path.isdir(path):
+                    rights &= LANDLOCK_FILE_RIGHTS
+                beneath = struct.pack("=Qi", rights & handled, fd)
+                if libc.syscall(SYS_LANDLOCK["add"], ruleset, 1, beneath, 0) != 0:
+                    raise WallError(f"landlock_add_rule {path}: {os.strerror(_errno())}")
+            finally:
+                os.close(fd)
+        if libc.syscall(SYS_LANDLOCK["restrict"], ruleset, 0) != 0:
+            raise WallError(f"landlock_restrict_self: {os.strerror(_errno())}")
+    finally:
+        os.close(ruleset)
+
+
+def _allowed_readonly(wall: Wall) -> list[str]:
+    """The folders every level shows read-only: the system's libraries, Python, the engine, the graders."""
+    found = [os.path.realpath(p) for p in [*_python_folders(wall), *wall.show] if p and os.path.isdir(p)]
+    found += [p for p in SYSTEM_FOLDERS if os.path.isdir(p) and not os.path.islink(p)]
+    return _outermost(found)
+
+
+def clean_uid(uid: int) -> None:
+    """After a uid-level sandbox: every process of its user killed, its files in shared folders removed."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setgroups([])
+            os.setgid(uid)
+            os.setuid(uid)
+            os.kill(-1, signal.SIGKILL)  # as that user: every process of it, daemons included
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
+    import shutil
+
+    for shared in ("/tmp", "/var/tmp", "/dev/shm", "/run/lock", "/dev/mqueue"):
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(shared):
+                with contextlib.suppress(OSError):
+                    if entry.stat(follow_symlinks=False).st_uid == uid:
+                        if entry.is_dir(follow_symlinks=False):
+                            shutil.rmtree(entry.path, ignore_errors=True)
+                        else:
+                            os.unlink(entry.path)
 
 
 # -- network, capabilities, limits, environment -------------------------------------------------
@@ -463,14 +630,17 @@ def probe_level(wall: Wall) -> str:
 
 
 def _first_level_that_works(wall: Wall) -> str:
-    for level in ("user", "namespaces") if os.geteuid() == 0 else ("namespaces",):
+    for level in ("user", "namespaces", "uid") if os.geteuid() == 0 else ("namespaces",):
         pid = os.fork()
         if pid == 0:
             code = 1
             try:
                 with open(os.devnull, "w") as null:
                     os.dup2(null.fileno(), 2)
-                _namespaces(wall, as_root=level == "user")
+                if level == "uid":
+                    _own_uid(wall)
+                else:
+                    _namespaces(wall, as_root=level == "user")
                 import flask  # noqa: F401 - Python and its packages are still readable
 
                 with open(os.path.join(wall.copy, ".sandbox-probe"), "w") as f:  # the copy writable

@@ -27,7 +27,7 @@ import socket
 import sys
 from pathlib import Path
 
-from grading.sandbox.confine import CLONE_NEWPID, Wall, _libc, enter, probe_level
+from grading.sandbox.confine import CLONE_NEWPID, SANDBOX_UID, Wall, _libc, clean_uid, enter, probe_level
 
 PR_SET_CHILD_SUBREAPER = 36
 
@@ -129,6 +129,9 @@ def _handle(request: dict, fds: list[int], listener, conn, sandboxes: set[int]) 
         if pid in sandboxes:
             _kill(pid)
             sandboxes.discard(pid)
+        uid, level = UIDS.pop(pid, (None, None))
+        if level == "uid":  # every process of its user, wherever it went, and its files in shared folders
+            clean_uid(uid)
         if request.get("level") == "process":  # in a PID namespace, everything died with its first process
             _kill_orphans(sandboxes)
         return {"killed": pid}
@@ -141,6 +144,8 @@ def _handle(request: dict, fds: list[int], listener, conn, sandboxes: set[int]) 
     if op == "fork":
         if len(fds) != 1:
             return {"fault": "fork needs exactly one socket"}
+        if request.get("level") in ("user", "uid"):  # a user id no live sandbox has
+            request["wall"]["uid"] = _free_uid()
         first_of_namespace = request.get("level") == "user" and PID_NAMESPACE.enter_new()
         pid = None
         try:
@@ -152,6 +157,7 @@ def _handle(request: dict, fds: list[int], listener, conn, sandboxes: set[int]) 
             _become_sandbox(fds[0], request, keep=(listener, conn))
         os.close(fds[0])
         sandboxes.add(pid)
+        UIDS[pid] = (request["wall"]["uid"], request.get("level"))
         return {"pid": pid}
     return {"fault": f"unknown op {op!r}"}
 
@@ -212,6 +218,21 @@ class _PidNamespaces:
 
 
 PID_NAMESPACE = _PidNamespaces()
+UIDS: dict[int, tuple] = {}  # sandbox pid -> (its user id, its level), until it is killed
+UID_RANGE = 3000
+
+
+def _free_uid() -> int:
+    """The next user id of the sandboxes' range that no live sandbox holds."""
+    taken = {uid for uid, _ in UIDS.values()}
+    for _ in range(UID_RANGE):
+        UID_NEXT[0] = (UID_NEXT[0] + 1) % UID_RANGE
+        if SANDBOX_UID + UID_NEXT[0] not in taken:
+            return SANDBOX_UID + UID_NEXT[0]
+    raise RuntimeError("every sandbox user id is in use")
+
+
+UID_NEXT = [os.getpid() % UID_RANGE]
 ENDED: dict[int, int] = {}  # pid -> how it ended, as a shell says it (128 + signal)
 
 
@@ -266,6 +287,11 @@ def _kill_all(sandboxes: set[int]) -> None:
     for pid in list(sandboxes):
         _kill(pid)
     _kill_orphans(set())
+    for pid in list(UIDS):
+        uid, level = UIDS.pop(pid)
+        if level == "uid":
+            with contextlib.suppress(OSError):
+                clean_uid(uid)
 
 
 LEVEL: dict[str, str | None] = {}
