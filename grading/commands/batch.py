@@ -35,6 +35,7 @@ import time
 from pathlib import Path
 
 from grading.commands.template import course_manifest
+from grading.judge import sandboxes
 from grading.judge.course import COURSE_DIR, ID_PATTERN, UsageError, load_course, select
 from grading.judge.integrity import changed_files
 from grading.judge.results import ExerciseResult
@@ -106,6 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--shard", metavar="K/N", type=_shard,
                         help="grade only the K-th of N shares of the class (by a hash of each folder's name); "
                         "nox -s merge joins the shards' gradebooks")
+    parser.add_argument("--allow-process-level", action="store_true",
+                        help="grade even where student code can only be put in a process of its own (grades marked untrusted)")
     parser.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
                         help="per student (default: the exercises' time limits added up, plus a minute)")
     return parser
@@ -196,6 +199,9 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
 
+    level = sandboxes.require_wall(course_dir, args.allow_process_level)
+    if level is None:
+        return EXIT_USAGE
     book = load(out, load_course(course_dir))
     if roster is not None:
         mine = (lambda name: shard_of(name, args.shard[1]) == args.shard[0]) if args.shard else None
@@ -226,7 +232,8 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
         row.changed = task.info.get("graders_changed", [])
         stopped = next((r.error for r in results if r.error and r.error.startswith("Stopped:")), "")
         unknown = "not in the roster" if book.with_identity and not row.identity else ""
-        row.note = "; ".join(p for p in (task.info.get("note", ""), stopped, unknown) if p)
+        untrusted = sandboxes.UNTRUSTED if level == "process" else ""
+        row.note = "; ".join(p for p in (untrusted, task.info.get("note", ""), stopped, unknown) if p)
         book.write([task.name])  # after every student: a crash later loses nothing graded
         progress.student_done(task.name, sum(r.score for r in results), sum(r.max_score for r in results), row.note)
 

@@ -24,6 +24,7 @@ import time
 import zipfile
 from pathlib import Path
 
+from grading.judge import sandboxes
 from grading.judge.course import COURSE_DIR, load_course
 from grading.judge.integrity import MANIFEST, warning, watched_files
 from grading.judge.submissions import find_exercise_root, private_copy, write_atomic
@@ -50,7 +51,7 @@ RUN_AUTOGRADER = """\
 # Gradescope runs this for every submission: grade it with this bundle's graders.
 ROOT="${AUTOGRADER_ROOT:-/autograder}"
 PYTHON="${AUTOGRADER_PYTHON:-$ROOT/venv/bin/python}"
-cd "$ROOT/source" && exec "$PYTHON" -I grading/_boot.py grading.commands.gradescope:main --autograder-root "$ROOT"
+cd "$ROOT/source" && exec "$PYTHON" -I grading/_boot.py grading.commands.gradescope:main --autograder-root "$ROOT" "$@"
 """
 
 
@@ -87,11 +88,18 @@ def build(course_dir: Path = COURSE_DIR, out: Path | None = None) -> Path:
 
 
 
-def run(autograder_root: Path, course_dir: Path = COURSE_DIR) -> dict:
+def run(autograder_root: Path, course_dir: Path = COURSE_DIR, allow_process_level: bool = False) -> dict | None:
+    """Grade the submission and write ``results.json``; ``None`` (and a results.json saying why, with
+    no score) where this container only offers the ``process`` level and that was not allowed."""
     from grading.commands.batch import graders_changed
     from grading.judge.worker import grade
 
     start = time.monotonic()
+    level = sandboxes.require_wall(course_dir, allow_process_level)
+    if level is None:
+        refused = {"score": 0, "output": sandboxes.REFUSAL, "visibility": "visible", "tests": []}
+        write_atomic(autograder_root / "results" / "results.json", json.dumps(refused, indent=2) + "\n")
+        return None
     exercises = load_course(course_dir)
     submission = autograder_root / "submission"
     found = find_exercise_root(submission, [e.id for e in exercises])
@@ -99,6 +107,8 @@ def run(autograder_root: Path, course_dir: Path = COURSE_DIR) -> dict:
         root = private_copy(found, [e.id for e in exercises], Path(tmp), home=submission)
         results = [explain_missing(r) for r in grade(exercises, root)]
     note = warning(graders_changed(found, course_dir))  # a whole clone: were its graders edited?
+    if level == "process":
+        note = " ".join(p for p in (sandboxes.UNTRUSTED, note) if p)
     report = results_json(results, time.monotonic() - start, note)
     write_atomic(autograder_root / "results" / "results.json", json.dumps(report, indent=2) + "\n")
     print(report["output"])
@@ -107,6 +117,8 @@ def run(autograder_root: Path, course_dir: Path = COURSE_DIR) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m grading.commands.gradescope")
+    parser.add_argument("--allow-process-level", action="store_true",
+                        help="grade even where student code can only be put in a process of its own (untrusted)")
     parser.add_argument("--build", action="store_true", help=f"write {BUNDLE} (what `nox -s gradescope` does)")
     parser.add_argument(
         "--autograder-root", default=os.environ.get("AUTOGRADER_ROOT", "/autograder"),
@@ -116,7 +128,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.build:
         print(f"wrote {build().relative_to(COURSE_DIR)}: upload it as the assignment's autograder")
         return 0
-    run(Path(args.autograder_root))
+    if run(Path(args.autograder_root), allow_process_level=args.allow_process_level) is None:
+        return 2
     return 0  # Gradescope reads the score from results.json, not from the exit status
 
 

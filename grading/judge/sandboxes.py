@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 
 from grading import wire
-from grading.sandbox.confine import SANDBOX_UID, Wall, clean_environment
+from grading.sandbox.confine import SANDBOX_UID, Wall, clean_environment, probe_level
 
 BOOT = str(Path(__file__).resolve().parents[1] / "_boot.py")
 START_TIMEOUT = 30.0
@@ -263,3 +263,38 @@ def stop() -> None:
         _current.close()
         if os.getpid() == _current.owner:
             _current = None
+
+
+# -- which level, and whether it is a wall ---------------------------------------------------------
+
+UNTRUSTED = (
+    "UNTRUSTED: graded at the `process` level, where a determined student's code can escape and forge "
+    "its grade. Grade on Linux with user namespaces, as root, or in a container for grades that hold."
+)
+REFUSAL = (
+    "error: this machine only offers the `process` level: student code would run in a process of its "
+    "own with Python's audit hook, which is not a wall (a determined student can forge a grade or reach "
+    "classmates' work). What works: Linux with user namespaces (most distributions), or as root "
+    "(sudo; a Docker container, where the `uid` level uses Landlock). To grade anyway, with every "
+    "grade marked untrusted: --allow-process-level."
+)
+
+
+def level_here(course_dir: Path) -> str:
+    """The isolation level sandboxes get on this machine (probed once by forking; ``GRADING_ISOLATION``
+    may ask for a weaker one), without starting a zygote."""
+    best = "process"
+    if Zygote.possible():
+        best = probe_level(Wall(copy="", scratch="", course=str(Path(course_dir).resolve())))
+    wanted, order = os.environ.get("GRADING_ISOLATION", best), list(LEVEL_NAMES)
+    return wanted if wanted in order and order.index(wanted) >= order.index(best) else best
+
+
+def require_wall(course_dir: Path, allowed: bool) -> str | None:
+    """For grades that must hold (batch, Gradescope): the level, or ``None`` after saying why grading
+    is refused at the ``process`` level (unless ``allowed``: then the level, and grades are untrusted)."""
+    level = level_here(course_dir)
+    if level == "process" and not allowed:
+        print(REFUSAL, file=sys.stderr)
+        return None
+    return level

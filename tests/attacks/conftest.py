@@ -354,6 +354,8 @@ class Attack:
         """``python -m grading.commands.batch CLASS IDS --out OUT --jobs 2`` from the course."""
         out = out or self.tmp / "gradebook"
         cmd = [sys.executable, "-m", "grading.commands.batch", str(class_dir), *ids, "--out", str(out), "--jobs", "2"]
+        if os.environ.get("GRADING_ISOLATION") == "process":  # refused there unless allowed (grades untrusted)
+            cmd.append("--allow-process-level")
         outcome = run_command(cmd, cwd=COURSE_DIR, env=env or base_env(), timeout=timeout, logs=self._logs())
         run = BatchRun(outcome, out)
         csv_path = out / "grades.csv"
@@ -468,7 +470,8 @@ class Attack:
         """Gradescope's ``run_autograder`` for the submission in ``root``: its outcome and results.json."""
         env = base_env(AUTOGRADER_ROOT=str(root), AUTOGRADER_PYTHON=sys.executable)
         outcome = run_command(
-            [str(root / "run_autograder")], cwd=root, env=env, timeout=timeout, logs=self._logs()
+            [str(root / "run_autograder"), *(["--allow-process-level"] if os.environ.get("GRADING_ISOLATION") == "process" else [])],
+            cwd=root, env=env, timeout=timeout, logs=self._logs()
         )
         results = root / "results" / "results.json"
         return outcome, json.loads(results.read_text(encoding="utf-8")) if results.is_file() else None
