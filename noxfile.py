@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 from grading.commands.processes import run_to_the_end  # noqa: E402  (standard library only)
 
 LOCK = ROOT / "requirements" / "grading.txt"
-TEST_REQUIREMENTS = ("import-linter==2.17",)  # what our own tests add to the pinned requirements
+TEST_REQUIREMENTS = ("import-linter==2.17", "playwright==1.65.2")  # what our own tests add to the pinned requirements
 
 # Grading commands start without the repository on sys.path (python -I, see grading/_boot.py): a
 # yaml.py or flask.py left at the repository root is never imported by the grader.

@@ -236,8 +236,8 @@ def test_reports_have_the_shape_of_grade_json(graded, tmp_path):
     )
     assert json.loads(graded["before"]["ada.json"]) == json.loads(cli_report.read_text(encoding="utf-8"))
     names = sorted(p.name for p in graded["out"].iterdir())
-    assert names == ["ada.json", "bob.json", "canvas.csv", "carol.json", "checks.csv", "eve.json", "grades.csv",
-                     "moodle.csv", "report.html"]
+    assert names == ["ada.html", "ada.json", "bob.html", "bob.json", "canvas.csv", "carol.html", "carol.json",
+                     "checks.csv", "eve.html", "eve.json", "grades.csv", "moodle.csv", "report.html"]
 
 
 def table_of(path):
@@ -298,8 +298,11 @@ def test_report_html_is_one_page_with_charts_and_links(graded):
     assert page.count("<svg") == 3  # totals, average per exercise, pass rate per check
     assert page.count("<rect") >= 10 + len(IDS)
     for student in ("ada", "bob", "carol", "eve"):
-        assert f'<a href="{student}.json">' in page
+        assert f'<a href="./{student}.html">' in page
+        student_page = (graded["out"] / f"{student}.html").read_text(encoding="utf-8")
+        assert f'<a href="./{student}.json">' in student_page and "<script" not in student_page
     assert "Ada Lovelace" in page
+    assert "Dan Absent" in page  # on the roster, without a repository
     assert "<script" not in page and "src=" not in page and 'href="http' not in page
 
 

@@ -133,12 +133,14 @@ def test_gradebook_reads_back_a_neutralised_name(tmp_path):
 
 
 def test_report_html_links_only_to_the_students_file(tmp_path):
-    """A folder named javascript:... is a relative link to its own JSON, never a script."""
+    """A folder named javascript:... is a relative link to its own page, never a script."""
     book = book_with(tmp_path, "javascript:alert(1)", "<script>alert(2)</script>")
     book.write()
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert 'href="javascript' not in page and "<script>alert" not in page
-    assert 'href="./javascript%3Aalert%281%29.json"' in page
+    assert 'href="./javascript%3Aalert%281%29.html"' in page
+    own = (tmp_path / "javascript:alert(1).html").read_text(encoding="utf-8")
+    assert 'href="./javascript%3Aalert%281%29.json"' in own and "<script>alert" not in own
 
 
 def test_href_allows_only_http_https_and_relative():

@@ -300,7 +300,8 @@ def summary(book: Gradebook, graded: dict[str, list[ExerciseResult]], seconds: f
         for who, why in lms.left_out(book):
             print(f"note: {safe.name(who)} is not in {lms.CANVAS} and {lms.MOODLE}: {why}")
         print(f"For the LMS: {out / lms.CANVAS} (Canvas: Grades, Import), {out / lms.MOODLE} (Moodle: Import, CSV file)")
-    print(f"Gradebook: {out / 'grades.csv'}, {out / 'checks.csv'}, {out / 'report.html'}; one report per student: {out / '<student>.json'}")
+    print(f"Gradebook: {out / 'grades.csv'}, {out / 'checks.csv'}, {out / 'report.html'}; "
+          f"one report per student: {out / '<student>.html'} and .json")
 
 
 if __name__ == "__main__":

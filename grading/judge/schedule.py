@@ -112,7 +112,9 @@ def _prepared(task: Task, target: Path, inspect) -> tuple:
 
 def _graded(exercise: Exercise, root: Path) -> tuple:
     result = grade([exercise], root, jobs=1)[0]
-    return "result", result.to_json(), result.seconds
+    data = result.to_json()
+    data["docs"] = {c.name: c.doc for c in result.checks}  # what each check checks, for the gradebook's pages
+    return "result", data, result.seconds
 
 
 def _child(conn, work, *args) -> None:
@@ -288,7 +290,7 @@ class Scheduler:
             root, one.task.info, one.digests = data
             one.root = Path(root)
         elif kind == "result":
-            result = ExerciseResult.from_json(data)
+            result = ExerciseResult.from_json(data, data.get("docs"))
             result.seconds = seconds
             self.record(one.task, result)
             key = one.key(next(e for e in one.task.exercises if e.id == result.id))

@@ -6,11 +6,14 @@
   student changed and a note; the first row after the header holds the
   points possible, the row LMS imports (Canvas's *Points Possible*) look for.
 - ``checks.csv``: a row per check: exercise, check, points, how many students passed it, of how
-  many graded, and the share. What the class did not get is at the bottom of the share column.
+  many graded, the share and what the check checks. What the class did not get is at the bottom
+  of the share column.
 - ``report.html``: one page that needs no network: the distribution of totals, each exercise's
-  average, each check's pass rate (inline SVG charts drawn from the data), and the table of
-  students, each linking to their report.
-- ``<student>.json``: the student's report, what ``nox -s grade -- --json`` writes.
+  average, each check's pass rate (inline SVG charts drawn from the data), the table of
+  students (those who changed grading files marked), each linking to their page, and the
+  roster's students without a repository (see :mod:`grading.outputs.pages`).
+- ``<student>.json``: the student's report, what ``nox -s grade -- --json`` writes, and
+  ``<student>.html``, the same report as a page.
 - with a roster, ``canvas.csv`` and ``moodle.csv``: what Canvas's and Moodle's grade imports
   take as they are (see :mod:`grading.outputs.lms`).
 
@@ -24,7 +27,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +34,7 @@ from grading.judge.course import Exercise
 from grading.judge.results import ExerciseResult
 from grading.judge.submissions import write_atomic
 from grading.outputs import lms, safe
+from grading.outputs.pages import render_page, render_student
 from grading.outputs.report import fmt_points, report_json
 
 GRADES, CHECKS, PAGE = "grades.csv", "checks.csv", "report.html"
@@ -67,6 +70,8 @@ class Gradebook:
     exercises: list[Exercise]  # the course's, in order; columns are those someone was graded on
     rows: dict[str, Row] = field(default_factory=dict)
     with_identity: bool = False
+    docs: dict[tuple[str, str], str] = field(default_factory=dict)  # (exercise, check) -> what it checks
+    points_possible = POINTS_POSSIBLE
 
     def columns(self) -> list[Exercise]:
         graded = {i for row in self.rows.values() for i in row.results}
@@ -78,15 +83,27 @@ class Gradebook:
     def row(self, student: str) -> Row:
         return self.rows.setdefault(student, Row(student))
 
+    def describe(self, exercise_id: str, check: str) -> str:
+        """What a check checks, in full (its docstring's, as graded), else its name."""
+        return self.docs.get((exercise_id, check)) or check
+
+    def learn_docs(self) -> None:
+        """Keep what each check checks, from the results graded in this run."""
+        for row in self.rows.values():
+            for result in row.results.values():
+                self.docs.update(((result.id, c.name), c.doc) for c in result.checks if c.doc)
+
     # -- writing ---------------------------------------------------------------------------------
 
     def write(self, students: list[str] | None = None) -> None:
-        """Write the reports of ``students`` (default: all), then the class files (:mod:`.lms`'s too)."""
+        """Write the reports of ``students`` (default: all), JSON and HTML, then the class files (:mod:`.lms`'s too)."""
+        self.learn_docs()
         for name in self.rows if students is None else students:
             row = self.rows[name]
             if row.results:
                 ordered = [row.results[e.id] for e in self.exercises if e.id in row.results]
                 write_atomic(self.out / f"{name}.json", json.dumps(report_json(ordered), indent=2) + "\n")
+                write_atomic(self.out / f"{name}.html", render_student(self, row))
         write_atomic(self.out / GRADES, self.grades_csv())
         write_atomic(self.out / CHECKS, self.checks_csv())
         write_atomic(self.out / PAGE, render_page(self))
@@ -125,9 +142,12 @@ class Gradebook:
         return found
 
     def checks_csv(self) -> str:
-        lines = [["exercise", "check", "points", "passed", "students", "share"]]
+        lines = [["exercise", "check", "points", "passed", "students", "share", "description"]]
         for exercise, check, points, passed, graded in self.check_rows():
-            lines.append([safe.cell(exercise), safe.cell(safe.name(check)), fmt_points(points), passed, graded, f"{passed / graded:.2f}" if graded else ""])
+            share = f"{passed / graded:.2f}" if graded else ""
+            label = self.describe(exercise, check)
+            lines.append([safe.cell(exercise), safe.cell(safe.name(check)), fmt_points(points), passed, graded, share,
+                          safe.cell(safe.text(label, safe.NAME_LIMIT))])
         return _csv(lines)
 
 
@@ -156,6 +176,7 @@ def load(out: Path, exercises: list[Exercise]) -> Gradebook:
     except (OSError, csv.Error):
         return book
     book.with_identity = bool(records) and IDENTITY[0] in records[0]
+    book.docs = read_descriptions(out / CHECKS)
     for record in records:
         record = {k: _uncell(v) for k, v in record.items()}
         name = record.get("student") or ""
@@ -172,6 +193,16 @@ def load(out: Path, exercises: list[Exercise]) -> Gradebook:
         except (OSError, ValueError, KeyError, TypeError):
             row.results = {}
     return book
+
+
+def read_descriptions(path: Path) -> dict[tuple[str, str], str]:
+    """What each check checks, as ``checks.csv`` says (a student graded in an earlier run keeps their labels)."""
+    try:
+        with path.open(newline="", encoding="utf-8") as f:
+            return {(_uncell(r["exercise"]), _uncell(r["check"])): _uncell(r["description"])
+                    for r in csv.DictReader(f) if r.get("description")}
+    except (OSError, csv.Error, KeyError):
+        return {}
 
 
 # -- the roster ------------------------------------------------------------------------------------
@@ -193,107 +224,3 @@ def match_roster(folder: str, roster: list[dict[str, str]]) -> dict[str, str] | 
         if user and (lowered == user or lowered.endswith(f"-{user}")):
             return entry
     return next((e for e in roster if e.get("identifier") and e["identifier"].lower() == lowered), None)
-
-
-# -- report.html -----------------------------------------------------------------------------------
-
-
-def _bars(items: list[tuple[str, float, str]], width: int = 760, label_width: int = 380) -> str:
-    """A horizontal bar chart: (label, share from 0 to 1, value shown) for each bar."""
-    bar_height, gap = 16, 4
-    height = len(items) * (bar_height + gap) + gap
-    room = width - label_width - 60
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img">']
-    for i, (label, share, shown) in enumerate(items):
-        y = gap + i * (bar_height + gap)
-        w = max(0.0, min(1.0, share)) * room
-        colour = "#2f855a" if share >= 0.8 else "#d69e2e" if share >= 0.5 else "#c53030"
-        parts += [
-            f'<text x="{label_width - 6}" y="{y + 12}" text-anchor="end">{safe.html(label, safe.NAME_LIMIT)}</text>',
-            f'<rect x="{label_width}" y="{y}" width="{room}" height="{bar_height}" fill="#edf2f7"/>',
-            f'<rect x="{label_width}" y="{y}" width="{w:.1f}" height="{bar_height}" fill="{colour}"/>',
-            f'<text x="{label_width + room + 4}" y="{y + 12}">{safe.html(shown)}</text>',
-        ]
-    return "\n".join(parts + ["</svg>"])
-
-
-def _histogram(totals: list[float], maximum: float, width: int = 640, height: int = 220) -> str:
-    """Students per range of totals: about ten ranges of a whole number of points each."""
-    step_points = max(1, math.ceil(maximum / 10))
-    bins = max(1, math.ceil(maximum / step_points))
-    counts = [0] * bins
-    for total in totals:
-        counts[min(bins - 1, int(total // step_points))] += 1
-    top = max(counts, default=0) or 1
-    left, bottom, room = 40, height - 30, width - 50
-    step = room / bins
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img">']
-    for i, count in enumerate(counts):
-        h = (bottom - 24) * count / top
-        x = left + i * step
-        low = i * step_points
-        parts += [
-            f'<rect x="{x + 2:.1f}" y="{bottom - h:.1f}" width="{step - 4:.1f}" height="{h:.1f}" fill="#3182ce">'
-            f"<title>{low} to {low + step_points}: {count}</title></rect>",
-            f'<text x="{x + step / 2:.1f}" y="{bottom - h - 3:.1f}" text-anchor="middle">{count or ""}</text>',
-            f'<text x="{x:.1f}" y="{bottom + 15}" text-anchor="middle">{low}</text>',
-        ]
-    parts.append(f'<text x="{left + room:.1f}" y="{bottom + 15}" text-anchor="middle">{bins * step_points}</text>')
-    parts.append(f'<line x1="{left}" y1="{bottom}" x2="{left + room}" y2="{bottom}" stroke="#333"/>')
-    return "\n".join(parts + ["</svg>"])
-
-
-STYLE = """
-body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 70em; color: #222; }
-svg text { font-size: 12px; font-family: system-ui, sans-serif; }
-table { border-collapse: collapse; font-size: 14px; }
-th, td { border: 1px solid #ccc; padding: 2px 6px; text-align: right; }
-th:first-child, td:first-child, td.text { text-align: left; }
-"""
-
-
-def render_page(book: Gradebook) -> str:
-    columns = book.columns()
-    rows = sorted((r for r in book.rows.values() if r.results), key=lambda r: r.student)
-    possible = {e.id: book.possible(e.id) for e in columns}
-    maximum = sum(possible.values())
-    totals = [r.total for r in rows]
-    mean = sum(totals) / len(totals) if totals else 0.0
-    averages = []
-    for e in columns:
-        scores = [r.results[e.id].score for r in rows if e.id in r.results]
-        average = sum(scores) / len(scores) if scores else 0.0
-        averages.append((e.id, average / possible[e.id] if possible[e.id] else 0.0, f"{average:.1f}/{fmt_points(possible[e.id])}"))
-    checks = [
-        (f"{exercise} {check}", passed / graded if graded else 0.0, f"{passed}/{graded}")
-        for exercise, check, _, passed, graded in book.check_rows()
-    ]
-    esc = safe.html
-    head = "".join(f"<th>{esc(e.id)}</th>" for e in columns)
-    body = []
-    for r in rows:
-        who = esc(r.identity.get("name") or r.student, safe.NAME_LIMIT)
-        cells = "".join(
-            f"<td>{fmt_points(r.results[e.id].score)}</td>" if e.id in r.results else "<td></td>" for e in columns
-        )
-        link = f'<a href="{safe.href(safe.file_link(f"{r.student}.json"))}">{who}</a>'
-        extra = esc(" ".join(p for p in (r.commit[:12], r.note) if p))
-        body.append(f"<tr><td>{link}</td>{cells}<td><b>{fmt_points(r.total)}</b></td><td class=text>{extra}</td></tr>")
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Gradebook</title><style>{STYLE}</style></head>
-<body>
-<h1>Gradebook</h1>
-<p>{len(rows)} students graded; average total {mean:.1f} of {fmt_points(maximum)} points.</p>
-<h2>Totals</h2>
-{_histogram(totals, maximum)}
-<h2>Average per exercise</h2>
-{_bars(averages, label_width=160)}
-<h2>Pass rate per check</h2>
-{_bars(checks)}
-<h2>Students</h2>
-<table><tr><th>student</th>{head}<th>total</th><th>commit, note</th></tr>
-<tr><td><i>{POINTS_POSSIBLE}</i></td>{"".join(f"<td>{fmt_points(possible[e.id])}</td>" for e in columns)}<td>{fmt_points(maximum)}</td><td></td></tr>
-{chr(10).join(body)}
-</table>
-</body></html>
-"""
