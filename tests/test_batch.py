@@ -406,7 +406,7 @@ def test_crash_late_in_the_run_loses_nothing_already_graded(stalling_class, tmp_
 
 
 def test_equal_folders_are_graded_once_and_given_the_same_result(tmp_path):
-    """Two students handing in the same folder: ann's is graded, ben takes her result (0 s)."""
+    """Two students handing in the same folder: one is graded, the other takes that result (0 s)."""
     from grading.judge.schedule import Task, grade_roots
 
     for name in ("ann", "ben"):
@@ -415,7 +415,7 @@ def test_equal_folders_are_graded_once_and_given_the_same_result(tmp_path):
     graded = grade_roots(tasks, jobs=2)
     ann, ben = graded["ann"][0], graded["ben"][0]
     assert ann.full_marks and ben.to_json() == ann.to_json()
-    assert ann.seconds > 0 and ben.seconds == 0
+    assert sorted([ann.seconds, ben.seconds])[0] == 0 < max(ann.seconds, ben.seconds)  # whose copy is made first
 
 
 def test_roster_matches_classroom_repository_names_to_the_longest_username():
