@@ -25,6 +25,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import types
 import uuid
@@ -39,6 +40,9 @@ from grading.judge.worker import grade as trusted_grade
 
 SUBMISSIONS = Path(__file__).resolve().parent / "submissions"
 EXERCISES = {e.id: e for e in load_course(COURSE_DIR)}
+EXIT_USAGE = 2  # batch and Gradescope refusing to grade
+ALLOW_PROCESS = "--allow-process-level"
+UNTRUSTED = "untrusted"  # what every output says of grades made at the `process` level
 TIMEOUT = 90  # seconds for a whole grading command; a hang fails the test
 HANG_TIMEOUT = 30  # for attacks whose success is a hang (a normal run takes a few seconds)
 ATTACK_SUCCEEDED = "ATTACK-SUCCEEDED"
@@ -154,6 +158,7 @@ class BatchRun:
     outcome: Outcome
     out: Path
     rows: dict[str, list[str]] = field(default_factory=dict)
+    refused: bool = False  # at the `process` level: batch refused to grade, as it must (see Attack.batch)
 
     def report(self, student: str) -> dict:
         path = self.out / f"{student}.json"
@@ -271,8 +276,9 @@ def copy_course(target: Path) -> Path:
 class Attack:
     """One attack test's workspace: builds hostile submissions, runs the commands, finds leftovers."""
 
-    def __init__(self, tmp_path: Path, tmp_factory):
+    def __init__(self, tmp_path: Path, tmp_factory, level: "Level | None" = None):
         self.tmp = tmp_path
+        self.level = level  # None: as the suite always ran (this process's user, GRADING_ISOLATION as set)
         self.tmp_factory = tmp_factory
         self.marker = f"attack-{uuid.uuid4().hex[:12]}"
         self.comm = f"atk{self.marker[-12:]}"  # a process name (15 characters at most)
@@ -289,11 +295,12 @@ class Attack:
             **extra,
         }
 
-    def source(self, attack: str, kit: bool = True, **extra) -> str:
-        """The text appended to a submission: ATTACK settings, the kit, then the attack."""
+    def source(self, attack: str, kit: bool = True, kits: tuple[str, ...] = (), **extra) -> str:
+        """The text appended to a submission: ATTACK settings, the kit (and ``kits``), then the attack."""
         parts = [f"ATTACK = {self.settings(**extra)!r}\n"]
         if kit:
             parts.append((SUBMISSIONS / "_kit.py").read_text(encoding="utf-8"))
+        parts += [(SUBMISSIONS / f"{name}.py").read_text(encoding="utf-8") for name in kits]
         parts.append((SUBMISSIONS / f"{attack}.py").read_text(encoding="utf-8"))
         return "\n".join(parts)
 
@@ -340,7 +347,7 @@ class Attack:
         cmd = [sys.executable, "-m", "grading", "--root", str(root), "--json", str(report), *ids]
         if not cache:
             cmd.insert(3, "--no-cache")
-        outcome = run_command(cmd, cwd=COURSE_DIR, env=env or base_env(), timeout=timeout, logs=self._logs())
+        outcome = self._run(cmd, cwd=COURSE_DIR, env=env or base_env(), timeout=timeout)
         return GradeRun(outcome, json.loads(report.read_text(encoding="utf-8")) if report.is_file() else None)
 
     def batch(
@@ -350,19 +357,64 @@ class Attack:
         out: Path | None = None,
         timeout: float = TIMEOUT,
         env: dict | None = None,
+        extra: list[str] = (),
     ) -> BatchRun:
-        """``python -m grading.commands.batch CLASS IDS --out OUT --jobs 2`` from the course."""
+        """``python -m grading.commands.batch CLASS IDS --out OUT --jobs 2 EXTRA`` from the course."""
         out = out or self.tmp / "gradebook"
-        cmd = [sys.executable, "-m", "grading.commands.batch", str(class_dir), *ids, "--out", str(out), "--jobs", "2"]
-        if os.environ.get("GRADING_ISOLATION") == "process":  # refused there unless allowed (grades untrusted)
-            cmd.append("--allow-process-level")
-        outcome = run_command(cmd, cwd=COURSE_DIR, env=env or base_env(), timeout=timeout, logs=self._logs())
+        cmd = [sys.executable, "-m", "grading.commands.batch", str(class_dir), *ids, "--out", str(out), "--jobs", "2",
+               *extra]
+        if self.level and self.level.name == "process":
+            return self._refused_batch(cmd, class_dir, out, env, timeout)
+        outcome = self._run(cmd, cwd=COURSE_DIR, env=env or base_env(), timeout=timeout)
+        run = self._batch_run(outcome, out)
+        self.assert_level([run.report(s) for s in run.rows if (out / f"{s}.json").is_file()])
+        return run
+
+    def _batch_run(self, outcome: Outcome, out: Path) -> BatchRun:
         run = BatchRun(outcome, out)
         csv_path = out / "grades.csv"
         if csv_path.is_file():
             with csv_path.open(newline="", encoding="utf-8") as f:
                 run.rows = {row[0]: row[1:] for row in list(csv.reader(f))[1:]}
         return run
+
+    def _refused_batch(self, cmd: list[str], class_dir: Path, out: Path, env, timeout: float) -> BatchRun:
+        """At the `process` level batch must refuse (exit 2, saying why and what to use), grade no
+        one; with --allow-process-level it grades, and every output says the grades are untrusted."""
+        refused = self._run(cmd, cwd=COURSE_DIR, env=env or base_env(), timeout=timeout)
+        assert not refused.timed_out and refused.code == EXIT_USAGE, (
+            f"batch graded at the process level instead of refusing: {refused.explain()}")
+        assert ALLOW_PROCESS in refused.out + refused.err, f"the refusal does not say how to go on: {refused.explain()}"
+        assert not list(out.glob("*.json")), "batch refused, yet wrote students' reports"
+        allowed = self._run([*cmd, ALLOW_PROCESS], cwd=COURSE_DIR, env=env or base_env(), timeout=timeout)
+        run = self._batch_run(allowed, out)
+        assert_finished(allowed)
+        students = [name for name in run.rows if name != "Points Possible"]
+        assert students, f"--allow-process-level graded no one: {allowed.explain()}"
+        for name in students:
+            assert UNTRUSTED in " ".join(run.rows[name]).lower(), f"grades.csv does not say {name}'s grade is untrusted"
+            assert UNTRUSTED in (out / f"{name}.json").read_text(encoding="utf-8").lower(), (
+                f"{name}.json does not say the grade is untrusted")
+        assert UNTRUSTED in (out / "report.html").read_text(encoding="utf-8").lower()
+        run.refused = True
+        return run
+
+    def assert_level(self, reports: list[dict]) -> None:
+        """Every exercise graded in ``reports`` was graded at this workspace's level, not a weaker one."""
+        if not self.level:
+            return
+        for report in reports:
+            for exercise in report["exercises"]:
+                if exercise.get("isolation") is not None:
+                    assert exercise["isolation"] == self.level.name, (
+                        f"{exercise['id']} was graded at {exercise['isolation']!r}, not at {self.level.name!r}")
+
+    def _run(self, cmd: list[str], *, cwd: Path, env: dict, timeout: float) -> Outcome:
+        """``run_command``, at this workspace's level: GRADING_ISOLATION set, and for `namespaces` as
+        the grader's account, from its copy of the course, with its Python."""
+        if self.level:
+            cmd, cwd, env = self.level.apply(cmd, cwd, env, self.tmp)
+        return run_command(cmd, cwd=cwd, env=env, timeout=timeout, logs=self._logs())
 
     def like_nox(
         self, course: Path, session: str, *posargs: str, env: dict | None = None, timeout: float = TIMEOUT
@@ -466,15 +518,21 @@ class Attack:
         """``/autograder`` in this test's folder: source/ unpacked from the bundle, an empty submission/."""
         return unpack_autograder(bundle, self.tmp / "autograder")
 
-    def run_autograder(self, root: Path, timeout: float = TIMEOUT) -> tuple[Outcome, dict | None]:
-        """Gradescope's ``run_autograder`` for the submission in ``root``: its outcome and results.json."""
-        env = base_env(AUTOGRADER_ROOT=str(root), AUTOGRADER_PYTHON=sys.executable)
-        outcome = run_command(
-            [str(root / "run_autograder"), *(["--allow-process-level"] if os.environ.get("GRADING_ISOLATION") == "process" else [])],
-            cwd=root, env=env, timeout=timeout, logs=self._logs()
-        )
+    def run_autograder(self, root: Path, timeout: float = TIMEOUT, env: dict | None = None) -> tuple[Outcome, dict | None]:
+        """Gradescope's ``run_autograder`` for the submission in ``root``: its outcome and results.json.
+        At the `process` level it must refuse (exit 2, no points): then the results are None."""
+        python = self.level.python if self.level else sys.executable
+        env = base_env(AUTOGRADER_ROOT=str(root), AUTOGRADER_PYTHON=python, **(env or {}))
+        outcome = self._run([str(root / "run_autograder")], cwd=root, env=env, timeout=timeout)
         results = root / "results" / "results.json"
-        return outcome, json.loads(results.read_text(encoding="utf-8")) if results.is_file() else None
+        found = json.loads(results.read_text(encoding="utf-8")) if results.is_file() else None
+        if self.level and self.level.name == "process":
+            assert not outcome.timed_out and outcome.code == EXIT_USAGE, (
+                f"Gradescope graded at the process level instead of refusing: {outcome.explain()}")
+            assert found is None or not any(t["score"] for t in found.get("tests", [])), (
+                "Gradescope refused, yet gave points")
+            return outcome, None
+        return outcome, found
 
     # -- processes ---------------------------------------------------------------------------
 
@@ -546,3 +604,103 @@ def isolation(request, monkeypatch):
     else:
         monkeypatch.delenv("GRADING_ISOLATION", raising=False)
     return request.param
+
+
+# -- levels: the same attack at every wall the engine can put up ---------------------------------
+
+LEVELS = ("user", "namespaces", "uid", "process")
+GRADER = "flaskgrader"  # an instructor who is not root, made for the `namespaces` level
+
+
+@dataclass(frozen=True)
+class Level:
+    """How a grading command is run for one level of ``LEVELS``.
+
+    ``user``: as root (this machine's best). ``namespaces``: as ``account``, a user who is not root,
+    from its own copy of the course, with a Python it can read. ``uid``: as root, forced to the
+    level for root without namespaces (Docker's default seccomp). ``process``: batch and Gradescope
+    must refuse. Every level sets ``GRADING_ISOLATION``, and the reports must name the level.
+    """
+
+    name: str
+    course: Path = COURSE_DIR
+    python: str = sys.executable
+    account: str | None = None
+    home: Path | None = None
+
+    def apply(self, cmd: list[str], cwd: Path, env: dict, workspace: Path) -> tuple[list[str], Path, dict]:
+        env = {**env, "GRADING_ISOLATION": self.name}
+        cmd = [self.python if part == sys.executable else part for part in cmd]
+        if cwd == COURSE_DIR:
+            cwd = self.course
+        if self.account:
+            subprocess.run(["chown", "-R", f"{self.account}:{self.account}", str(workspace)], check=True)
+            env.update(HOME=str(self.home), USER=self.account, LOGNAME=self.account,
+                       PATH=f"{Path(self.python).parent}{os.pathsep}/usr/local/bin:/usr/bin:/bin")
+            cmd = ["setpriv", f"--reuid={self.account}", f"--regid={self.account}", "--init-groups", "--", *cmd]
+        return cmd, cwd, env
+
+
+def _readable_python() -> str | None:
+    """A Python of this version that a user who is not root can run (ours may live under /root)."""
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    for candidate in (os.path.join(sys.base_prefix, "bin", version), f"/usr/bin/{version}", f"/usr/local/bin/{version}"):
+        if os.path.isfile(candidate) and all(os.stat(p).st_mode & 0o001 for p in Path(candidate).parents):
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="session")
+def grader_account() -> Level:
+    """A user who is not root (made here), a venv it can run and its own copy of the course."""
+    if not sys.platform.startswith("linux") or os.geteuid() != 0:
+        pytest.skip("the namespaces level is tested as a user made for it: that needs root on Linux")
+    if subprocess.run(["id", GRADER], capture_output=True).returncode != 0:
+        subprocess.run(["useradd", "--create-home", "--shell", "/bin/sh", GRADER], check=True, capture_output=True)
+    as_grader = ["setpriv", f"--reuid={GRADER}", f"--regid={GRADER}", "--init-groups", "--"]
+    if subprocess.run([*as_grader, "unshare", "--user", "--map-root-user", "--net", "true"],
+                      capture_output=True).returncode != 0:
+        pytest.skip("user namespaces are not available to a user who is not root here (e.g. Ubuntu's AppArmor)")
+    home = Path(subprocess.run(["sh", "-c", f"getent passwd {GRADER} | cut -d: -f6"], capture_output=True,
+                               text=True, check=True).stdout.strip())
+    python = _readable_python()
+    lock = COURSE_DIR / "requirements" / "grading.txt"
+    venv = home / f"venv-{hashlib.sha256(lock.read_bytes()).hexdigest()[:12]}"
+    if python is None or not shutil.which("uv"):
+        pytest.skip("no Python (or uv) that the grader's account can run")
+    if not (venv / ".ready").is_file():
+        shutil.rmtree(venv, ignore_errors=True)
+        subprocess.run(["uv", "venv", "-q", "--python", python, str(venv)], check=True)
+        subprocess.run(["uv", "pip", "install", "-q", "--compile-bytecode", "--python", str(venv / "bin" / "python"),
+                        "-r", str(lock)], check=True)
+        (venv / ".ready").write_text("ok")
+    course = home / f"course-{uuid.uuid4().hex[:8]}"
+    copy_course(course)
+    subprocess.run(["chown", "-R", f"{GRADER}:{GRADER}", str(home)], check=True)
+    yield Level("namespaces", course=course, python=str(venv / "bin" / "python"), account=GRADER, home=home)
+    shutil.rmtree(course, ignore_errors=True)
+
+
+@pytest.fixture(params=LEVELS)
+def level(request) -> Level:
+    """Each level of ``LEVELS`` (the `namespaces` one as a user who is not root)."""
+    if request.param == "namespaces":
+        return request.getfixturevalue("grader_account")
+    return Level(request.param)
+
+
+@pytest.fixture
+def at(level, tmp_path, tmp_path_factory):
+    """An :class:`Attack` workspace whose commands run at ``level`` (in the grader's home for
+    `namespaces`, where that user can reach it); kills what is left afterwards."""
+    tmp = Path(tempfile.mkdtemp(prefix="attack-", dir=level.home)) if level.account else tmp_path
+    workspace = Attack(tmp, tmp_path_factory, level=level)
+    yield workspace
+    workspace.cleanup()
+    if level.account:
+        remove_tree(tmp)
+
+
+def remove_tree(top: Path) -> None:
+    """``rm -rf`` without recursion in Python (a submission's tree may be thousands deep)."""
+    subprocess.run(["rm", "-rf", "--one-file-system", str(top)], check=False)
