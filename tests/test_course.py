@@ -77,6 +77,18 @@ def test_every_check_has_exactly_one_hint(exercise_id):
 
 
 @pytest.mark.parametrize("exercise_id", IDS)
+def test_hints_by_cause_name_known_causes_after_the_checks_own(exercise_id):
+    """A hint keyed by cause starts with the check's own steps (any:), then causes the expect helpers report."""
+    from grading.judge.expect import CAUSES
+
+    for check, hint in EXERCISES[exercise_id].hints.items():
+        if isinstance(hint, dict):
+            assert next(iter(hint)) == "any", f"{check}: the check's own steps (any:) come first"
+            assert set(hint) - {"any"} <= set(CAUSES), f"{check}: unknown causes {set(hint) - {'any'} - set(CAUSES)}"
+            assert all(isinstance(steps, list) and steps for steps in hint.values()), f"{check}: steps are a list"
+
+
+@pytest.mark.parametrize("exercise_id", IDS)
 def test_exercise_is_complete(exercise_id):
     exercise = EXERCISES[exercise_id]
     assert (exercise.meta_dir / "README.md").is_file()

@@ -2,8 +2,10 @@
 
 A check's hint, in its exercise's ``exercise.yaml``, is a list of steps: a question or a pointer
 to Flask's documentation first, then the idea, ready-to-paste code (if ever) last. A failed check
-shows only the first step, a nudge. Each ``nox -s hint`` shows the next step of every check still
-failing; how far each check went is kept in ``.grading-cache/hints.json`` (never committed).
+shows only the first step, a nudge. When the check knows what went wrong (a view that returned an
+int, input not escaped), the steps are those of that cause (:meth:`Exercise.hint_steps`). Each
+``nox -s hint`` shows the next step of every check still failing; how far each check (and cause)
+went is kept in ``.grading-cache/hints.json`` (never committed).
 """
 
 from __future__ import annotations
@@ -75,14 +77,16 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
     log = HintLog(cache_dir(course_dir) / "hints.json")
     more = False
     for check in failed:
-        steps = exercise.hint_steps(check.name.split("[")[0])
+        base = check.name.split("[")[0]
+        steps = exercise.hint_steps(base, check.cause)  # the hint for what went wrong, else the check's
         print("\n".join(labelled(MARKS.get(check.status, "✗"), check.doc or check.name, "  ", columns, paint, "red")))
         if check.message and check.message != result.error and any(c.message == f"Not run: {check.message}" for c in not_run):
             print("\n".join(wrapped(check.message, "    ", columns)))  # the cause other checks wait for
         if not steps:
             print("    (no hint for this check: ask your instructor)")
             continue
-        step = log.next_step(exercise.id, check.name, len(steps))
+        topic = check.name if steps == exercise.hint_steps(base) else f"{check.name}:{check.cause}"
+        step = log.next_step(exercise.id, topic, len(steps))
         more = more or step < len(steps)
         label = f"Hint {step}/{len(steps)}:"
         print("\n".join(labelled(label, steps[step - 1], "    ", columns, paint, "cyan")))

@@ -97,7 +97,7 @@ class ResultCache:
                 return None
         except (KeyError, TypeError):
             return None
-        result = ExerciseResult.from_json(data["result"], data.get("docs"))
+        result = ExerciseResult.from_json(data["result"], data.get("docs"), data.get("causes"))
         result.cached = True
         return result
 
@@ -108,7 +108,8 @@ class ResultCache:
         gitignore = self.folder / ".gitignore"
         if not gitignore.exists():
             gitignore.write_text("*\n")
-        data = {"key": key(exercise, root), "result": result.to_json(), "docs": {c.name: c.doc for c in result.checks}}
+        data = {"key": key(exercise, root), "result": result.to_json(), "docs": {c.name: c.doc for c in result.checks},
+                "causes": {c.name: c.cause for c in result.checks if c.cause}}
         data["mac"] = _mac(self.secret, data)
         tmp = self._slot(exercise, root).with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps(data), encoding="utf-8")

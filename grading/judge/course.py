@@ -11,6 +11,22 @@ import yaml
 COURSE_DIR = Path(__file__).resolve().parents[2]  # grading/judge/course.py -> the course
 ID_PATTERN = re.compile(r"^(\d\d)-[a-z0-9]+(?:-[a-z0-9]+)*$")
 
+# The hint for a cause that is rarely what a check's own hint is about (grading.judge.expect names the causes)
+CAUSE_HINTS = {
+    "type": [
+        "What may a Flask view return? Text, a dict or a list (sent as JSON), a (body, status) tuple "
+        "or a Response: an int or None is none of them. (Flask docs: Quickstart, \"About Responses\")",
+        "Turn the value into text before returning it (str(value)), and make sure every path of the "
+        "view ends with a return. https://flask.palletsprojects.com/en/stable/quickstart/#about-responses",
+    ],
+    "escaping": [
+        "Which characters of the user's input reach the page as they are? What does a browser do with "
+        "<script>?",
+        "Escape user input: markupsafe's escape(value), or let a Jinja template do it ({{ value }}). "
+        "https://flask.palletsprojects.com/en/stable/quickstart/#html-escaping",
+    ],
+}
+
 
 class UsageError(Exception):
     """A command line that asks for something that does not exist (exit status 2)."""
@@ -51,17 +67,28 @@ class Exercise:
     def grader(self) -> Path:
         return self.course_dir / "graders" / module_name_for(self.id)
 
-    def hint(self, check: str) -> str | None:
-        """The nudge a failed check shows: the first step of its hint, never the answer."""
-        steps = self.hint_steps(check)
+    def hint(self, check: str, cause: str | None = None) -> str | None:
+        """The nudge a failed check shows: the first step of the hint for its cause, never the answer."""
+        steps = self.hint_steps(check, cause)
         return steps[0] if steps else None
 
-    def hint_steps(self, check: str) -> list[str]:
-        """The steps of a check's hint, from a question to the concrete idea (a plain string is one step)."""
+    def hint_steps(self, check: str, cause: str | None = None) -> list[str]:
+        """The steps of the hint for what went wrong in a check, from a question to the concrete idea.
+
+        In ``exercise.yaml`` a check's hint is a list of steps (a plain string is one step), or a
+        mapping from causes (see :mod:`grading.judge.expect`) to steps whose first
+        entry (``any:``, by convention) is the check's own. The steps of ``cause`` come from the
+        check's entry for it, else from the engine's hint for that cause, else the check's own.
+        """
         hint = self.hints.get(check)
-        if hint is None:
+        own = hint.get(cause) if isinstance(hint, dict) and cause else None
+        if own is None and cause in CAUSE_HINTS:
+            own = CAUSE_HINTS[cause]
+        if own is None:
+            own = next(iter(hint.values()), None) if isinstance(hint, dict) else hint
+        if own is None:
             return []
-        return [str(step) for step in hint] if isinstance(hint, list) else [str(hint)]
+        return [str(step) for step in own] if isinstance(own, list) else [str(own)]
 
 
 def module_name_for(exercise_id: str) -> str:

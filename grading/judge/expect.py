@@ -15,19 +15,47 @@ from typing import Any
 from markupsafe import escape
 
 
+# What went wrong in a failed check, as a key: the hint shown is the one for that cause (the
+# check's exercise.yaml entry keyed by it, else grading.judge.course.CAUSE_HINTS, else the check's own).
+CAUSES = {
+    "status": "the wrong status code",
+    "body": "the wrong text, JSON value or page",
+    "type": "a view returned what Flask cannot send (an int, None)",
+    "escaping": "user input not HTML-escaped",
+    "exception": "the student's code raised",
+    "json": "not JSON at all",
+    "redirect": "a redirect elsewhere",
+    "header": "a header missing or wrong",
+}
+
+
 class CheckFailed(AssertionError):
-    """A check saw behaviour that breaks the exercise's contract. ``student_exception``: the
-    exception of the student's code behind it (a 500), if any, so that one exception failing
-    several checks is said once (:mod:`grading.judge.plugin`)."""
+    """A check saw behaviour that breaks the exercise's contract. ``cause``: what went wrong, as a
+    key hints are filed under (one of CAUSES), if known. ``student_exception``: the exception of
+    the student's code behind it (a 500), if any, so that one exception failing several checks is
+    said once (:mod:`grading.judge.plugin`)."""
 
     student_exception = None
 
+    def __init__(self, message: str = "", cause: str | None = None):
+        super().__init__(message)
+        self.cause = cause
 
-def _crashed(response, message: str) -> CheckFailed:
+
+def exception_cause(exc) -> str:
+    """The cause key of a student's exception: ``type`` when Flask refused what a view returned."""
+    if getattr(exc, "type_name", "") == "TypeError" and "did not return a valid response" in str(exc):
+        return "type"
+    return "exception"
+
+
+def _crashed(response, message: str, cause: str | None = None) -> CheckFailed:
     """A :class:`CheckFailed` for ``response``, remembering the student's exception behind a 500."""
-    failed = CheckFailed(message)
+    failed = CheckFailed(message, cause)
     if response.status_code == 500:
         failed.student_exception = getattr(response, "student_exception", None)
+        if failed.student_exception is not None:
+            failed.cause = exception_cause(failed.student_exception)
     return failed
 
 
@@ -36,18 +64,18 @@ class PreconditionFailed(CheckFailed):
     the first check it stops fails with this message, every later one is *not run*."""
 
 
-def fail(message: str) -> None:
-    raise CheckFailed(message)
+def fail(message: str, cause: str | None = None) -> None:
+    raise CheckFailed(message, cause)
 
 
-def precondition(message: str) -> None:
+def precondition(message: str, cause: str | None = None) -> None:
     """Fail because of a cause several checks share: said once, the later checks are not run."""
-    raise PreconditionFailed(message)
+    raise PreconditionFailed(message, cause)
 
 
-def that(condition: bool, message: str) -> None:
+def that(condition: bool, message: str, cause: str | None = None) -> None:
     if not condition:
-        raise CheckFailed(message)
+        raise CheckFailed(message, cause)
 
 
 class _Described:
@@ -151,7 +179,8 @@ def status(response, expected: int | tuple[int, ...]) -> None:
     if response.status_code not in wanted:
         shown = " or ".join(str(w) for w in wanted)
         raise _crashed(response,
-            f"{request_of(response)} returned {response.status_code}, expected {shown}." + explain(response)
+            f"{request_of(response)} returned {response.status_code}, expected {shown}." + explain(response),
+            "status",
         )
 
 
@@ -160,7 +189,8 @@ def no_server_error(response, request: str = "") -> None:
     if response.status_code >= 500:
         raise _crashed(response,
             f"{request or request_of(response)} answered {response.status_code}: a request, however odd, "
-            "must get a 4xx answer, never a crash." + _why_500(response)
+            "must get a 4xx answer, never a crash." + _why_500(response),
+            "status",
         )
 
 
@@ -171,7 +201,7 @@ def text(response, expected: str, status_code: int | None = 200) -> None:
     body = body_of(response)
     if body != expected:
         raise CheckFailed(
-            f"{request_of(response)} returned the body {describe_body(body)}, expected {show(expected)}."
+            f"{request_of(response)} returned the body {describe_body(body)}, expected {show(expected)}.", "body"
         )
 
 
@@ -186,7 +216,8 @@ def escaped_text(response, expected: str, status_code: int | None = 200) -> None
     if html.unescape(body) != expected or "<" in body.replace("<!", ""):
         raise CheckFailed(
             f"{request_of(response)} returned {describe_body(body)}, expected {show(str(escape(expected)))}: "
-            "user input must be HTML-escaped (no raw <, and & written &amp;)."
+            "user input must be HTML-escaped (no raw <, and & written &amp;).",
+            "escaping" if html.unescape(body) == expected or body == expected else "body",
         )
 
 
@@ -197,7 +228,7 @@ def contains(response, fragment: str, status_code: int | None = 200) -> None:
     body = body_of(response)
     if fragment not in body:
         raise CheckFailed(
-            f"{request_of(response)} returned {describe_body(body)}, which does not contain {show(fragment)}."
+            f"{request_of(response)} returned {describe_body(body)}, which does not contain {show(fragment)}.", "body"
         )
 
 
@@ -209,17 +240,18 @@ def json(response, expected: Any = ..., status_code: int | tuple[int, ...] | Non
         raise _crashed(response,
             f"{request_of(response)} returned {response.status_code} with Content-Type "
             f"{response.content_type!r}: {describe_body(body_of(response))}, expected JSON "
-            "(return a dict or use jsonify)." + explain(response, status_code)
+            "(return a dict or use jsonify)." + explain(response, status_code),
+            "json",
         )
     try:
         data = _json.loads(response.get_data(as_text=True))
     except ValueError:
         raise CheckFailed(
-            f"{request_of(response)} says it is JSON but its body is not: {show(body_of(response))}."
+            f"{request_of(response)} says it is JSON but its body is not: {show(body_of(response))}.", "json"
         ) from None
     if expected is not ... and data != expected:
         raise CheckFailed(
-            f"{request_of(response)} returned the JSON {show(data)}, expected {show(expected)}."
+            f"{request_of(response)} returned the JSON {show(data)}, expected {show(expected)}.", "body"
         )
     return data
 
@@ -230,7 +262,7 @@ def json_error(response, status_code: int | tuple[int, ...] = 400) -> Any:
     if not isinstance(data, dict) or "error" not in data:
         raise CheckFailed(
             f"{request_of(response)} returned the JSON {show(data)}, expected an object with an "
-            '"error" key, like {"error": "..."}.'
+            '"error" key, like {"error": "..."}.', "body"
         )
     return data
 
@@ -243,7 +275,7 @@ def redirect(response, ends_with: str, status_code: int | tuple[int, ...] = (301
     if not (path.endswith(ends_with) or location.endswith(ends_with)):
         raise CheckFailed(
             f"{request_of(response)} redirected to {show(location)}, expected a Location ending in "
-            f"{show(ends_with)}."
+            f"{show(ends_with)}.", "redirect"
         )
 
 
@@ -251,10 +283,10 @@ def header(response, name: str, predicate=None, expected: str = "") -> str:
     """The response has header ``name`` (and, if given, ``predicate(value)`` holds)."""
     value = response.headers.get(name)
     if value is None:
-        raise CheckFailed(f"{request_of(response)} has no {name} header, expected {expected or 'one'}.")
+        raise CheckFailed(f"{request_of(response)} has no {name} header, expected {expected or 'one'}.", "header")
     if predicate is not None and not predicate(value):
         raise CheckFailed(
-            f"{request_of(response)} sent {name}: {show(value)}, expected {expected or 'another value'}."
+            f"{request_of(response)} sent {name}: {show(value)}, expected {expected or 'another value'}.", "header"
         )
     return value
 

@@ -37,7 +37,7 @@ import pytest
 
 from grading.judge import sandboxes
 from grading.judge.course import COURSE_DIR, exercise_id_for_grader, load_exercise
-from grading.judge.expect import CheckFailed, PreconditionFailed
+from grading.judge.expect import CheckFailed, PreconditionFailed, exception_cause
 from grading.judge.remote import Session, Student, StudentCodeError, StudentError
 
 IGNORED_WHEN_COPYING = shutil.ignore_patterns(
@@ -186,16 +186,20 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     if call.when == "call" or (call.when == "setup" and report.outcome != "passed"):
+        cause = None
         if _not_run_key in item.stash:
             status, message = "not_run", item.stash[_not_run_key]
         else:
             status, message = _judge(item, call, report)
             status, message = _once(item, call, status, message)
+            if status in ("failed", "error") and call.excinfo is not None:
+                cause = cause_of(call.excinfo.value)
         item.config.stash.setdefault(_outcomes_key, {})[(item.module.__name__, check_name(item))] = status
         points = check_points(item) if status == "passed" else 0.0
         _emit(
             item.config,
-            {"event": "result", "name": check_name(item), "status": status, "points": points, "message": message},
+            {"event": "result", "name": check_name(item), "status": status, "points": points, "message": message,
+             "cause": cause},
         )
         if status != "passed" and report.outcome == "passed":
             report.outcome = "failed"
@@ -270,6 +274,15 @@ def _once(item, call, status: str, message: str | None) -> tuple[str, str | None
 
 
 _causes_key = pytest.StashKey()
+
+
+def cause_of(exc: BaseException) -> str | None:
+    """What went wrong, as the key of the hint to show: the expectation's, or the student's exception's."""
+    exc = _unwrap(exc)
+    if isinstance(exc, CheckFailed):
+        return exc.cause
+    raised = exc if isinstance(exc, StudentError) else student_cause(exc)
+    return exception_cause(raised) if isinstance(raised, StudentError) else None
 
 
 def student_cause(exc: BaseException) -> BaseException | None:

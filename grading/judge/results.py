@@ -14,10 +14,11 @@ class CheckResult:
     message: str | None = None
     hint: str | None = None
     doc: str = ""  # what the check is about: its docstring's first paragraph, on one line
+    cause: str | None = None  # what went wrong, the key of its hint (grading.judge.expect)
 
     def to_json(self) -> dict:
         data = asdict(self)
-        del data["doc"]
+        del data["doc"], data["cause"]
         return data
 
 
@@ -57,8 +58,8 @@ class ExerciseResult:
         }
 
     @classmethod
-    def from_json(cls, data: dict, docs: dict[str, str] | None = None) -> "ExerciseResult":
-        docs = docs or {}
-        checks = [CheckResult(**c, doc=docs.get(c["name"], "")) for c in data["checks"]]
+    def from_json(cls, data: dict, docs: dict[str, str] | None = None, causes: dict[str, str] | None = None) -> "ExerciseResult":
+        docs, causes = docs or {}, causes or {}
+        checks = [CheckResult(**c, doc=docs.get(c["name"], ""), cause=causes.get(c["name"])) for c in data["checks"]]
         return cls(id=data["id"], title=data["title"], status=data["status"], error=data["error"], checks=checks,
                    isolation=data.get("isolation"))

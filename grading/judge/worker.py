@@ -261,8 +261,9 @@ def _result(job: _Job) -> ExerciseResult:
     )
     for planned in job.plan:
         name = planned["name"]
-        hint = ex.hint(name.split("[")[0])
         got = job.results.get(name)
+        cause = got.get("cause") if got else None
+        hint = ex.hint(name.split("[")[0], cause)
         if job.missing:
             status, points, message = "error", 0.0, f"{job.root.name}/{ex.id} was not found."
         elif got:  # the judge's verdict; the points are the plan's, never the child's word
@@ -282,6 +283,7 @@ def _result(job: _Job) -> ExerciseResult:
                 message=message,
                 hint=None if status in ("passed", "not_run") else hint,
                 doc=planned["doc"],
+                cause=cause,
             )
         )
     result = ExerciseResult(id=ex.id, title=ex.title, status="failed", checks=checks)
