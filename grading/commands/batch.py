@@ -29,11 +29,12 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime
-import hashlib
 import sys
 import time
 from pathlib import Path
 
+from grading.commands.shards import parse as parse_shard
+from grading.commands.shards import shard_of
 from grading.commands.template import course_manifest
 from grading.judge import sandboxes
 from grading.judge.course import COURSE_DIR, ID_PATTERN, UsageError, load_course, select
@@ -104,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="student,deadline rows: a student's own deadline, in place of --before "
                         "(a student is a folder name, or with --roster a GitHub username or identifier)")
     parser.add_argument("--roster", metavar="CSV", help="GitHub Classroom's roster export, to name the students")
-    parser.add_argument("--shard", metavar="K/N", type=_shard,
+    parser.add_argument("--shard", metavar="K/N", type=parse_shard,
                         help="grade only the K-th of N shares of the class (by a hash of each folder's name); "
                         "nox -s merge joins the shards' gradebooks")
     parser.add_argument("--allow-process-level", action="store_true",
@@ -147,21 +148,6 @@ def deadlines(book: Gradebook, students: list[str], before: str | None, extensio
         found[name] = extensions[key] if key else before
         unused.discard(key)
     return found, unused
-
-
-def _shard(text: str) -> tuple[int, int]:
-    """``--shard K/N``: ``(K, N)``, with 1 <= K <= N."""
-    k, _, n = text.partition("/")
-    if not (k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n)):
-        raise argparse.ArgumentTypeError(f"{text!r}: give K/N with 1 <= K <= N, e.g. 1/4")
-    return int(k), int(n)
-
-
-def shard_of(name: str, shards: int) -> int:
-    """The shard (1 to ``shards``) of a student folder: a hash of its name alone, so adding
-    students to the class moves nobody already graded to another shard."""
-    digest = hashlib.sha256(name.encode("utf-8", "surrogateescape")).digest()
-    return int.from_bytes(digest[:8], "big") % shards + 1
 
 
 def _students(args, out: Path) -> tuple[list[tuple[str, Path]], list[tuple[str, Path]]]:

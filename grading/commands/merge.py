@@ -34,6 +34,7 @@ def merge(shards: list[Path], out: Path, course_dir: Path = COURSE_DIR) -> Grade
             raise UsageError(f"{shard} holds no {GRADES}: is it a shard's gradebook?")
         part = load(shard, exercises)
         book.with_identity = book.with_identity or part.with_identity
+        book.docs.update(part.docs)  # what each check checks, as the shard's checks.csv says
         for name, row in sorted(part.rows.items()):
             if name in book.rows and book.rows[name].results and row.results:
                 raise UsageError(f"{name} was graded in both {where[name]} and {shard}: merge the shards of one run")
