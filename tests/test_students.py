@@ -249,11 +249,12 @@ def test_nox_inside_an_exercise_folder_grades_that_exercise(nox_envdir):
 def test_every_hint_goes_from_a_nudge_to_the_idea():
     for exercise in EXERCISES.values():
         for check, hint in exercise.hints.items():
-            steps = exercise.hint_steps(check)
-            where = f"{exercise.id} {check}"
-            assert isinstance(hint, list) and len(steps) >= 2, f"{where}: give the hint in steps"
-            assert "\n" not in steps[0].strip() and len(steps[0]) <= 160, f"{where}: the nudge is one short line"
-            assert exercise.hint(check) == steps[0]
+            for cause in hint if isinstance(hint, dict) else [None]:  # a hint keyed by cause: each cause's steps
+                steps = exercise.hint_steps(check, cause)
+                where = f"{exercise.id} {check}" + (f" ({cause})" if cause else "")
+                assert isinstance(hint, (list, dict)) and len(steps) >= 2, f"{where}: give the hint in steps"
+                assert "\n" not in steps[0].strip() and len(steps[0]) <= 160, f"{where}: the nudge is one short line"
+                assert exercise.hint(check, cause) == steps[0]
 
 
 def test_a_plain_string_hint_is_one_step(tmp_path):
@@ -324,6 +325,7 @@ def test_watch_grades_again_on_save_moves_on_and_stops_on_ctrl_c(tmp_path, comma
 
     saved = time.monotonic()
     shutil.copy(COURSE_DIR / "solutions" / "02-routing" / "app.py", folder / "app.py")
+    watch.wait_for(r"grading 02-routing", start=seen)  # said while grading is under way
     watch.wait_for(r"Full marks for 02-routing! On to 03-request-data", start=seen)
     assert time.monotonic() - saved < 5, "a small exercise is graded again within a second or so of the save"
     watch.wait_for(r"2/15 exercises done\n03-request-data +\d+/11", start=seen)
@@ -334,6 +336,20 @@ def test_watch_grades_again_on_save_moves_on_and_stops_on_ctrl_c(tmp_path, comma
         watch.process.send_signal(signal.SIGINT)
         assert watch.process.wait(timeout=10) == 0
         assert "Stopped watching" in watch.output
+
+
+def test_watch_watches_a_finished_exercise_it_is_given(tmp_path, commands):
+    root = tmp_path / "root"
+    folder = copy(root, "solutions", "01-hello")
+    copy(root, "exercises", "02-routing")
+    env = {"GRADING_CACHE_DIR": str(tmp_path / "cache"), "NO_COLOR": "1", "GRADING_INVOKED_FROM": str(COURSE_DIR)}
+    watch = commands("grading.commands.watch", "01", "--root", str(root), env=env)
+    watch.wait_for(r"01-hello has full marks\. Watching\s+\S*01-hello/")
+    seen = len(watch.output)
+    (folder / "notes.txt").write_text("a save of a finished exercise grades it again\n")
+    watch.wait_for(r"grading 01-hello", start=seen)
+    watch.wait_for(r"01-hello has full marks\. Watching", start=seen)
+    assert "On to 02-routing" not in watch.output[seen:], "still full marks: nothing new, it stays"
 
 
 def test_hint_gives_no_hint_for_a_check_that_was_not_run(tmp_path):

@@ -16,7 +16,8 @@ import sys
 from pathlib import Path
 
 from grading.commands.local import cache_dir, exercise_root, graded, one_exercise, open_cache
-from grading.judge.course import COURSE_DIR, UsageError, load_course
+from grading.judge.course import COURSE_DIR, Exercise, UsageError, load_course
+from grading.judge.results import ExerciseResult
 from grading.outputs.report import MARKS, Painter, fmt_points, labelled, terminal_width, use_colour, wrapped
 
 
@@ -63,6 +64,13 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
     if result.status == "missing":
         print(f"{root / exercise.id} was not found.", file=sys.stderr)
         return 2
+    show_hints(exercise, result, course_dir, f"`nox -s hint -- {exercise.id[:2]}` again")
+    return 0
+
+
+def show_hints(exercise: Exercise, result: ExerciseResult, course_dir: Path, again: str) -> None:
+    """Print the next step of the hint of every failed check of ``result``, and remember it
+    (``again`` says how to ask for the step after: a command, or watch's key)."""
     paint = Painter(use_colour())
     columns = terminal_width()
     score = f"{fmt_points(result.score)}/{fmt_points(result.max_score)}"
@@ -71,7 +79,7 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
     not_run = [c for c in result.checks if c.status == "not_run"]  # no hint: their cause comes first
     if result.full_marks:
         print(paint("Full marks: no hint needed.", "green"))
-        return 0
+        return
     if result.error:  # the app could not be built: that comes first
         print("\n".join(paint(line, "red") for line in wrapped(result.error, "  ", columns)))
     log = HintLog(cache_dir(course_dir) / "hints.json")
@@ -97,10 +105,9 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
             print("\n".join(wrapped(check.doc or check.name, "    ", columns, first="- ")))
     log.save()
     if more:
-        print(f"\nStill stuck? `nox -s hint -- {exercise.id[:2]}` again shows the next step.")
+        print(f"\nStill stuck? {again} shows the next step.")
     else:
         print("\nThat was the last step of every hint: the README and Flask's docs say the rest.")
-    return 0
 
 
 if __name__ == "__main__":

@@ -1,26 +1,33 @@
 """``nox -s watch``: grade the exercise you work on each time you save one of its files.
 
-It starts with the exercise you name, or the one whose folder you are in, or else the first one
-without full marks; grades it; then looks at the modification times of its files five times a
-second (the standard library is enough for a folder of a few files) and grades it again after
-every save. At full marks it goes on to the next exercise without full marks. Ctrl-C stops it.
-Without a terminal (output to a file or a pipe) it prints the same, without clearing the screen.
+It starts with the exercise you name (``nox -s watch -- 05``, finished or not), or the one whose
+folder you are in, or else the first one without full marks; grades it; then looks at the
+modification times of its files five times a second (the standard library is enough for a folder
+of a few files) and grades it again after every save, saying "grading ..." meanwhile. When a save
+brings full marks it goes on to the next exercise without full marks.
+
+Keys, read one at a time when the input is a terminal: ``h`` the next step of the hints, ``n``
+the next exercise, ``l`` the list of exercises (then its number, ``05``, to watch it), ``q`` quits
+(Ctrl-C too). Without a terminal (output to a file or a pipe) it prints the same, without
+clearing the screen, and reads no keys.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import sys
 import time
 from pathlib import Path
 
+from grading.commands.hints import show_hints
 from grading.commands.local import exercise_root, graded, invoked_from, open_cache, shown
 from grading.judge.cache import SKIPPED_PARTS
 from grading.judge.course import COURSE_DIR, Exercise, UsageError, exercise_at, load_course, select
 from grading.judge.results import ExerciseResult
-from grading.outputs.report import Painter, render_exercise, terminal_width, use_colour, wrapped
+from grading.outputs.report import Painter, fmt_points, render_exercise, terminal_width, use_colour, wrapped
 
 POLL_SECONDS = 0.2
 CLEAR_SCREEN = "\033[2J\033[H"
@@ -42,14 +49,75 @@ def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
     return files
 
 
-def wait_for_a_save(folder: Path, before: dict, poll: float = POLL_SECONDS) -> dict:
-    """Return the folder's new snapshot once a file is saved, added or removed."""
+def wait_for_a_save(folder: Path, before: dict, poll: float = POLL_SECONDS, keys=None) -> tuple[str | None, dict]:
+    """Wait for a file to be saved, added or removed (``(None, new snapshot)``) or a key to be
+    pressed (``(key, before)``)."""
+    keys = keys or NoKeys()
     while True:
-        time.sleep(poll)
+        key = keys.read(poll)  # waits up to ``poll`` seconds
+        if key:
+            return key, before
         now = snapshot(folder)
         if now != before:
             time.sleep(0.05)  # editors that write a file in several steps have finished
-            return snapshot(folder)
+            return None, snapshot(folder)
+
+
+class NoKeys:
+    """No keyboard (input from a file or a pipe, or in tests): waiting is only waiting."""
+
+    shown = False
+
+    def read(self, timeout: float) -> str | None:
+        time.sleep(timeout)
+        return None
+
+
+class TerminalKeys(contextlib.AbstractContextManager):
+    """Single key presses from the terminal, without Enter (cbreak mode, restored on exit)."""
+
+    shown = True
+
+    def __init__(self, stream=None):
+        self.stream = stream or sys.stdin
+        self.saved = None
+
+    def __enter__(self):
+        if os.name != "nt":
+            import termios
+            import tty
+
+            fd = self.stream.fileno()
+            self.saved = termios.tcgetattr(fd)
+            tty.setcbreak(fd)
+        return self
+
+    def __exit__(self, *exc):
+        if self.saved is not None:
+            import termios
+
+            termios.tcsetattr(self.stream.fileno(), termios.TCSADRAIN, self.saved)
+        return False
+
+    def read(self, timeout: float) -> str | None:
+        if os.name == "nt":
+            import msvcrt
+
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                if msvcrt.kbhit():
+                    return msvcrt.getwch()
+                time.sleep(0.02)
+            return None
+        import select
+
+        ready, _, _ = select.select([self.stream], [], [], timeout)
+        return os.read(self.stream.fileno(), 1).decode(errors="replace") if ready else None
+
+
+def keyboard():
+    """The keys of the terminal, when the input is one; none otherwise."""
+    return TerminalKeys() if sys.stdin is not None and sys.stdin.isatty() else contextlib.nullcontext(NoKeys())
 
 
 def progress_bar(done: int, total: int, width: int = 20) -> str:
@@ -75,6 +143,9 @@ def next_to_do(exercises: list[Exercise], results: dict[str, ExerciseResult], af
     return None
 
 
+KEYS = "Keys: h hint, n next exercise, l list of exercises, q quit."
+
+
 class Screen:
     """What the student sees: progress, the report of the exercise, what happens next."""
 
@@ -93,21 +164,88 @@ class Screen:
         lines += [self.paint(line, "dim") for line in wrapped(footer, "", terminal_width())]
         print("\n".join(lines), flush=True)
 
+    def grading(self, exercise: Exercise) -> None:
+        """Say that grading is under way (it may take seconds)."""
+        print(self.paint(f"grading {exercise.id}…" if _can_print("…") else f"grading {exercise.id}...", "dim"), flush=True)
+
     def folder(self, exercise: Exercise) -> str:
         return shown(self.root / exercise.id)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="nox -s watch --", description="Grade the exercise you work on each time you save one of its files."
-    )
-    parser.add_argument(
-        "exercise", nargs="?", metavar="EXERCISE",
-        help="where to start (default: the folder you are in, else the first exercise without full marks)",
-    )
-    parser.add_argument("--root", default=None, help="folder holding the exercise folders (default: exercises/)")
-    parser.add_argument("--poll", type=float, default=POLL_SECONDS, help=argparse.SUPPRESS)
-    return parser
+class Watcher:
+    """Which exercise is watched, the results of all, and what each key does."""
+
+    def __init__(self, exercises: list[Exercise], root: Path, results: dict[str, ExerciseResult], cache=None,
+                 course_dir: Path = COURSE_DIR, screen: Screen | None = None):
+        self.exercises = exercises
+        self.root = root
+        self.results = results
+        self.cache = cache
+        self.course_dir = course_dir
+        self.screen = screen or Screen(exercises, root)
+        self.current: Exercise | None = None
+        self.news = ""  # what happened before, shown above the exercise
+        self.typed = ""  # the first digit of an exercise's number
+
+    def grade(self) -> None:
+        """Grade the current exercise again; at full marks (newly), go on to the next one without."""
+        was_full = self.results[self.current.id].full_marks
+        self.screen.grading(self.current)
+        [self.results[self.current.id]] = graded([self.current], self.root, self.cache)
+        if self.results[self.current.id].full_marks and not was_full:
+            following = next_to_do(self.exercises, self.results, self.current)
+            self.news = f"Full marks for {self.current.id}!"
+            if following is None:
+                self.news += " Every exercise has full marks. Well done!"
+            else:
+                self.news += f" On to {following.id}: read {self.screen.folder(following)}/README.md"
+                self.current = following
+
+    def on_key(self, key: str) -> str:
+        """Do what ``key`` asks: ``"quit"``, ``"show"`` (the exercise, again or another) or ``"keep"``
+        (what was printed stays on screen: hints, the list, half a number)."""
+        key = key.lower()
+        if key.isdigit():
+            self.typed += key
+            if len(self.typed) < 2:
+                return "keep"
+            number, self.typed = int(self.typed), ""
+            chosen = next((e for e in self.exercises if e.number == number), None)
+            if chosen is None:
+                print(f"There is no exercise {number:02d}: l lists them.", flush=True)
+                return "keep"
+            self.current = chosen
+            return "show"
+        self.typed = ""
+        if key == "q":
+            return "quit"
+        if key == "n":
+            self.current = self.exercises[(self.exercises.index(self.current) + 1) % len(self.exercises)]
+            return "show"
+        if key == "l":
+            print(self.listing(), flush=True)
+        elif key == "h":
+            print("", flush=True)
+            show_hints(self.current, self.results[self.current.id], self.course_dir, "h again")
+        return "keep"
+
+    def listing(self) -> str:
+        """Every exercise with its score; the watched one marked; how to pick one."""
+        lines = ["", "Exercises (type a number, like 05, to watch it):"]
+        for exercise in self.exercises:
+            result = self.results[exercise.id]
+            mark = "✓" if result.full_marks else " "
+            score = "not found" if result.status == "missing" else f"{fmt_points(result.score)}/{fmt_points(result.max_score)}"
+            here = "  <- watching" if exercise == self.current else ""
+            lines.append(f" {mark} {exercise.id:<20} {score:>9}  {exercise.title}{here}")
+        text = "\n".join(lines)
+        return text if _can_print(text) else text.replace("✓", "*")
+
+    def footer(self, keys: bool) -> str:
+        watching = f"Watching {self.screen.folder(self.current)}/: save a file to grade it again."
+        if self.results[self.current.id].full_marks:
+            watching = f"{self.current.id} has full marks. " + watching
+        return f"{watching} {KEYS}" if keys else f"{watching} Stuck? `nox -s hint -- {self.current.id[:2]}`. Ctrl-C stops."
 
 
 def watch(args: argparse.Namespace, course_dir: Path) -> int:
@@ -117,32 +255,44 @@ def watch(args: argparse.Namespace, course_dir: Path) -> int:
     cache = open_cache(course_dir)
     print("Looking at every exercise once, to see how far you are...", flush=True)
     results = {r.id: r for r in graded(exercises, root, cache)}
-    screen = Screen(exercises, root)
-    current = next(iter(chosen), None) or exercise_at(invoked_from(), exercises, root)
-    if current is None:
-        current = next((e for e in exercises if not results[e.id].full_marks), None)
-    before = None  # the files of the current exercise when it was last graded
-    news = ""  # what happened to the exercise before, shown above the next one
-    while current is not None:
-        folder = root / current.id
-        if results[current.id].full_marks:
-            following = next_to_do(exercises, results, current)
-            news = f"Full marks for {current.id}!"
-            if following is None:
-                screen.show(results, current, news)
-                break
-            news += f" On to {following.id}: read {screen.folder(following)}/README.md"
-            current, before = following, None
-            continue
-        screen.show(results, current, (
-            f"Watching {screen.folder(current)}/: save a file to grade it again. Stuck? "
-            f"`nox -s hint -- {current.id[:2]}`. Ctrl-C stops."
-        ), news)
-        news = ""
-        before = wait_for_a_save(folder, before or snapshot(folder), args.poll)
-        [results[current.id]] = graded([current], root, cache)
-    print(screen.paint("Every exercise has full marks. Well done!", "green"), flush=True)
+    watcher = Watcher(exercises, root, results, cache, course_dir)
+    watcher.current = next(iter(chosen), None) or exercise_at(invoked_from(), exercises, root)
+    if watcher.current is None:
+        watcher.current = next((e for e in exercises if not results[e.id].full_marks), None)
+    if watcher.current is None:
+        print(watcher.screen.paint("Every exercise has full marks. Well done!", "green"), flush=True)
+        return 0
+    with keyboard() as keys:
+        before, action = None, "show"  # the files of the exercise when it was last graded
+        while action != "quit":
+            current = watcher.current
+            if action == "show":
+                watcher.screen.show(results, current, watcher.footer(keys.shown), watcher.news)
+                watcher.news = ""
+            folder = root / current.id
+            key, before = wait_for_a_save(folder, before or snapshot(folder), args.poll, keys)
+            if key is None:
+                watcher.grade()
+                action = "show"
+            else:
+                action = watcher.on_key(key)
+            if watcher.current is not current:
+                before = None
+    print("Stopped watching. Your files are as you saved them.", flush=True)
     return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="nox -s watch --", description="Grade the exercise you work on each time you save one of its files."
+    )
+    parser.add_argument(
+        "exercise", nargs="?", metavar="EXERCISE",
+        help="the exercise to watch, finished or not (default: the folder you are in, else the first exercise without full marks)",
+    )
+    parser.add_argument("--root", default=None, help="folder holding the exercise folders (default: exercises/)")
+    parser.add_argument("--poll", type=float, default=POLL_SECONDS, help=argparse.SUPPRESS)
+    return parser
 
 
 def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
