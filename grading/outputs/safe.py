@@ -63,7 +63,7 @@ def results(found: list[ExerciseResult]) -> list[ExerciseResult]:
         result.error = text(result.error)
         result.checks = [copy.copy(c) for c in result.checks]
         for check in result.checks:
-            check.name, check.doc = name(check.name), text(check.doc, NAME_LIMIT)
+            check.name, check.doc = name(check.name), text(check.doc)
             check.message, check.hint = text(check.message), text(check.hint)
         cleaned.append(result)
     return cleaned
