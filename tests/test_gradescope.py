@@ -117,3 +117,32 @@ def test_an_exercise_folder_linking_elsewhere_is_not_graded(autograder, tmp_path
     results = run_autograder(autograder)
     hello = [t for t in results["tests"] if t["tags"] == ["01-hello"]]
     assert hello and all(t["score"] == 0 and "not in your submission" in t["output"] for t in hello)
+
+
+def test_results_json_is_written_whatever_the_submission_holds(autograder):
+    """A tree 1200 folders deep (in an exercise and in graders/), links forming a graph, a huge
+    sparse file: results.json is still written, the exercise graded, what was left out said."""
+    from grading.judge.walk import remove_tree
+    from test_submissions import deep
+
+    submission = autograder / "submission"
+    hello = submission / "exercises" / "01-hello"
+    shutil.copytree(COURSE_DIR / "solutions" / "01-hello", hello)
+    try:
+        deep(hello / "junk", 1200)
+        deep(submission / "graders", 1200)
+        for n in range(25):
+            (hello / "graph" / f"n{n}").mkdir(parents=True)
+            if n:
+                for link in ("a", "b"):
+                    (hello / "graph" / f"n{n - 1}" / link).symlink_to(f"../n{n}", target_is_directory=True)
+        with open(hello / "huge.bin", "wb") as f:
+            f.truncate(5 * 2**30)  # 5 GiB, sparse
+        results = run_autograder(autograder)
+    finally:
+        remove_tree(submission)  # pytest's own clean-up would recurse
+    tests = [t for t in results["tests"] if t["tags"] == ["01-hello"]]
+    assert tests and all(t["status"] == "passed" for t in tests)
+    assert "folders more than 40 deep were left out" in results["output"]
+    assert "files over 20 MiB were left out" in results["output"]
+    assert "graders/..." in results["output"]

@@ -28,6 +28,7 @@ from grading.judge import sandboxes
 from grading.judge.course import COURSE_DIR, load_course
 from grading.judge.integrity import MANIFEST, warning, watched_files
 from grading.judge.submissions import find_exercise_root, private_copy, write_atomic
+from grading.judge.walk import remove_tree
 from grading.outputs.gradescope import explain_missing, results_json
 
 BUNDLE = Path("dist") / "gradescope-autograder.zip"
@@ -89,30 +90,45 @@ def build(course_dir: Path = COURSE_DIR, out: Path | None = None) -> Path:
 
 
 def run(autograder_root: Path, course_dir: Path = COURSE_DIR, allow_process_level: bool = False) -> dict | None:
-    """Grade the submission and write ``results.json``; ``None`` (and a results.json saying why, with
-    no score) where this container only offers the ``process`` level and that was not allowed."""
-    from grading.commands.batch import graders_changed
-    from grading.judge.worker import grade
-
+    """Grade the submission and write ``results.json``: always, whatever the submission holds;
+    ``None`` (and a results.json saying why, with no score) where this container only offers the
+    ``process`` level and that was not allowed."""
     start = time.monotonic()
     level = sandboxes.require_wall(course_dir, allow_process_level)
     if level is None:
         refused = {"score": 0, "output": sandboxes.REFUSAL, "visibility": "visible", "tests": []}
         write_atomic(autograder_root / "results" / "results.json", json.dumps(refused, indent=2) + "\n")
         return None
-    exercises = load_course(course_dir)
-    submission = autograder_root / "submission"
-    found = find_exercise_root(submission, [e.id for e in exercises])
-    with tempfile.TemporaryDirectory(prefix="submission-") as tmp:
-        root = private_copy(found, [e.id for e in exercises], Path(tmp), home=submission)
-        results = [explain_missing(r) for r in grade(exercises, root)]
-    note = warning(graders_changed(found, course_dir))  # a whole clone: were its graders edited?
-    if level == "process":
-        note = " ".join(p for p in (sandboxes.UNTRUSTED, note) if p)
-    report = results_json(results, time.monotonic() - start, note)
+    try:
+        report = _grade(autograder_root, course_dir, start, level)
+    except Exception as exc:  # noqa: BLE001 - Gradescope shows nothing at all without results.json
+        why = f"{type(exc).__name__}: {exc}"[:300]
+        report = results_json([], time.monotonic() - start,
+                              f"this submission could not be graded ({why}): tell your instructor.")
     write_atomic(autograder_root / "results" / "results.json", json.dumps(report, indent=2) + "\n")
     print(report["output"])
     return report
+
+
+def _grade(autograder_root: Path, course_dir: Path, start: float, level: str) -> dict:
+    from grading.commands.batch import graders_changed
+    from grading.judge.worker import grade
+
+    exercises = load_course(course_dir)
+    submission = autograder_root / "submission"
+    found = find_exercise_root(submission, [e.id for e in exercises])
+    tmp = tempfile.mkdtemp(prefix="submission-")
+    notes: list[str] = []
+    try:
+        root = private_copy(found, [e.id for e in exercises], Path(tmp), home=submission, notes=notes)
+        results = [explain_missing(r) for r in grade(exercises, root)]
+    finally:
+        remove_tree(tmp)  # however deep what the student's code left there
+    said = [f"your submission: {'; '.join(notes)}."] if notes else []
+    said += [warning(graders_changed(found, course_dir)) or ""]  # a whole clone: were its graders edited?
+    if level == "process":
+        said.insert(0, sandboxes.UNTRUSTED)
+    return results_json(results, time.monotonic() - start, " ".join(p for p in said if p) or None)
 
 
 def main(argv: list[str] | None = None) -> int:

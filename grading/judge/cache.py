@@ -13,6 +13,7 @@ used at all; batch grading and Gradescope never use it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -23,21 +24,29 @@ from pathlib import Path
 
 from grading.judge.course import Exercise
 from grading.judge.results import ExerciseResult
+from grading.judge.walk import Walk
 
 SKIPPED_PARTS = {"__pycache__", ".git", ".venv", "venv", "node_modules", ".pytest_cache", ".hypothesis", "instance"}
 ENGINE_DIR = Path(__file__).resolve().parents[1]  # grading/: every room of the engine
 
 
 def _hash_tree(h, folder: Path) -> None:
+    """Every file of ``folder`` into ``h``: iteratively, within :mod:`~grading.judge.walk`'s budgets
+    (a tree too deep or too full is hashed as far as they go, and said so: its result is not kept)."""
     if not folder.exists():
         h.update(b"<absent>")
         return
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder)
-        if SKIPPED_PARTS.intersection(rel.parts) or path.suffix == ".pyc" or not path.is_file():
+    walk = Walk(folder, skip=SKIPPED_PARTS)
+    for entry, rel, _ in walk:
+        if rel.endswith(".pyc") or not entry.is_file():
             continue
-        h.update(str(rel).encode() + b"\0")
-        h.update(path.read_bytes() + b"\0")
+        h.update(rel.encode() + b"\0")
+        with contextlib.suppress(OSError), open(entry.path, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                h.update(chunk)
+        h.update(b"\0")
+    if walk.cut:
+        h.update(secrets.token_bytes(16))  # never the same key twice: such a folder is not cached
 
 
 def key(exercise: Exercise, root: Path) -> str:

@@ -19,6 +19,8 @@ import os
 import stat
 from pathlib import Path
 
+from grading.judge.walk import Walk
+
 MANIFEST = Path("graders") / "MANIFEST.sha256"
 WATCHED_FOLDERS = ("graders", "grading", ".github")
 WATCHED_FILES = ("noxfile.py", "requirements/grading.txt")  # and every *.py at the top
@@ -27,18 +29,15 @@ MAX_BYTES = 10 * 1024 * 1024  # no grading file is this big: a bigger one is cha
 
 
 def _entries(folder: Path):
-    """Every file of ``folder`` and below, links and odd files included, without following links."""
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        return
-    for entry in entries:
-        if entry.name in SKIPPED:
-            continue
-        if entry.is_dir(follow_symlinks=False):
-            yield from _entries(Path(entry.path))
-        elif not entry.name.endswith(".pyc"):
+    """Every file of ``folder`` and below, links and odd files included, without following links;
+    iteratively and within :mod:`~grading.judge.walk`'s budgets. A folder too deep or too full to
+    walk gives one more entry, ``<folder>/...``, which matches no manifest: it is flagged, not read."""
+    walk = Walk(folder, skip=SKIPPED)
+    for entry, _, _ in walk:
+        if not entry.is_dir(follow_symlinks=False) and not entry.name.endswith(".pyc"):
             yield Path(entry.path)
+    if walk.cut:
+        yield folder / "..."
 
 
 def watched_files(course_dir: Path) -> list[str]:

@@ -55,6 +55,7 @@ from pathlib import Path
 
 from grading.judge import remote
 from grading.judge.sandboxes import hypothesis_home
+from grading.judge.walk import remove_tree
 
 COPY_IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", ".hypothesis")
 OUTCOMES = ("passed", "failed", "skipped")
@@ -174,7 +175,7 @@ def run_suites(  # noqa: PLR0913
             late = late if seconds < run_timeout else f"the tests were still running after {run_timeout:g} s"
             return _ask(session, probe, name, (str(folder), test_timeout, tables), seconds, late)
         finally:
-            shutil.rmtree(base, ignore_errors=True)
+            remove_tree(base)
 
     first = [name for name in apps if name in gate]
     rest = [name for name in apps if name not in gate]

@@ -22,7 +22,6 @@ import json
 import multiprocessing
 import multiprocessing.connection
 import os
-import shutil
 import signal
 import sys
 import tempfile
@@ -34,6 +33,7 @@ from grading.judge import sandboxes
 from grading.judge.course import Exercise, requirement_modules
 from grading.judge.cpus import available_cpus
 from grading.judge.results import CheckResult, ExerciseResult
+from grading.judge.walk import remove_tree
 
 CHECK_TIMEOUT = 5.0  # seconds per check, unless a check's @pytest.mark.timeout says otherwise
 MAX_RESTARTS = 5  # after a crash, the remaining checks get a fresh process this many times
@@ -186,7 +186,7 @@ def grade(
             _kill(job.process)
         if own_zygote:
             sandboxes.stop()  # every sandbox, and all they started, ends here
-        shutil.rmtree(tmp, ignore_errors=True)
+        remove_tree(tmp)  # however deep what student code left there
     return [finished[e.id] for e in exercises]
 
 
