@@ -427,3 +427,81 @@ def test_roster_matches_classroom_repository_names_to_the_longest_username():
     assert match_roster("flask-exercises-BOB", roster)["identifier"] == "b@x"
     assert match_roster("ada@example.edu", roster)["github_username"] == "ada"
     assert match_roster("robert", roster) is None
+
+
+def test_a_folder_named_like_an_exercise_is_one_more_student(tmp_path):
+    """Five folders are five students, whatever their names; a plain checkout is one student."""
+    from grading.commands.batch import find_students
+
+    for name in ("ada", "bob", "carol", "dave"):
+        (tmp_path / "class" / name / "exercises" / "01-hello").mkdir(parents=True)
+    (tmp_path / "class" / "01-hello").mkdir()
+    (tmp_path / "class" / "exercises").mkdir()
+    names = [name for name, _ in find_students(tmp_path / "class")]
+    assert names == ["01-hello", "ada", "bob", "carol", "dave", "exercises"]
+    (tmp_path / "checkout" / "exercises" / "01-hello").mkdir(parents=True)
+    (tmp_path / "checkout" / "graders").mkdir()
+    assert [folder for _, folder in find_students(tmp_path / "checkout")] == [tmp_path / "checkout"]
+
+
+def repository(home, date="2026-01-15T12:00:00"):
+    """A git repository in ``home`` with 01-hello's starter committed at ``date``."""
+    copy_exercises_into = home / "exercises" / "01-hello"
+    shutil.copytree(COURSE_DIR / "exercises" / "01-hello", copy_exercises_into)
+    git(home, "init", "-q")
+    return commit(home, "starter", date)
+
+
+def test_a_dot_git_file_pointing_at_a_classmate_is_refused(tmp_path):
+    """bob's .git is a file, `gitdir: ../ada/.git`: --before would grade ada's commit."""
+    from grading.judge.checkout import checkout_before
+
+    (tmp_path / "ada").mkdir()
+    repository(tmp_path / "ada")
+    bob = tmp_path / "bob"
+    bob.mkdir()
+    (bob / ".git").write_text(f"gitdir: {tmp_path / 'ada' / '.git'}\n")
+    (tmp_path / "work").mkdir()
+    folder, info = checkout_before(bob, DEADLINE, tmp_path / "work")
+    assert folder is None and "not a folder" in info["note"]
+    (bob / ".git").unlink()
+    (bob / ".git").symlink_to(tmp_path / "ada" / ".git", target_is_directory=True)
+    assert checkout_before(bob, DEADLINE, tmp_path / "work")[0] is None
+
+
+def test_a_dot_git_borrowing_a_classmates_objects_or_refs_is_refused(tmp_path):
+    from grading.judge.checkout import checkout_before
+
+    (tmp_path / "ada").mkdir()
+    repository(tmp_path / "ada")
+    (tmp_path / "work").mkdir()
+    bob = tmp_path / "bob"
+    shutil.copytree(tmp_path / "ada", bob, symlinks=True)
+    shutil.rmtree(bob / ".git" / "refs" / "heads")
+    (bob / ".git" / "refs" / "heads").symlink_to(tmp_path / "ada" / ".git" / "refs" / "heads")
+    folder, info = checkout_before(bob, DEADLINE, tmp_path / "work")
+    assert folder is None and "link out of the student's folder" in info["note"]
+    shutil.rmtree(bob)
+    shutil.copytree(tmp_path / "ada", bob)
+    (bob / ".git" / "objects" / "info" / "alternates").write_text(str(tmp_path / "ada" / ".git" / "objects") + "\n")
+    folder, info = checkout_before(bob, DEADLINE, tmp_path / "work")
+    assert folder is None and "alternates" in info["note"]
+
+
+def test_before_runs_nothing_from_the_students_git_configuration(tmp_path):
+    """core.fsmonitor and hooks in the student's own .git/config never run; the commit is graded."""
+    from grading.judge.checkout import checkout_before
+
+    home = tmp_path / "ada"
+    home.mkdir()
+    expected = repository(home)
+    ran = tmp_path / "ran"
+    for key in ("core.fsmonitor", "core.hooksPath", "core.pager"):
+        git(home, "config", key, f"touch {ran}")
+    hook = home / ".git" / "hooks" / "post-checkout"
+    hook.write_text(f"#!/bin/sh\ntouch {ran}\n")
+    hook.chmod(0o755)
+    (tmp_path / "work").mkdir()
+    folder, info = checkout_before(home, "2026-02-01T00:00:00", tmp_path / "work")
+    assert info["commit"] == expected and (folder / "exercises" / "01-hello" / "app.py").is_file()
+    assert not ran.exists()

@@ -27,8 +27,10 @@ for ``grading.commands.verify``; :mod:`grading.judge.checkout` makes the clones 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import datetime
+import os
 import sys
 import time
 from pathlib import Path
@@ -56,18 +58,33 @@ EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED = 0, 2, 130
 def find_students(class_dir: Path, skip: Path | None = None) -> list[tuple[str, Path]]:
     """``(student, folder)`` for each student folder of ``class_dir``, by name.
 
-    A ``class_dir`` that is itself one checkout (it has exercise folders at its top or in
-    ``exercises/``) is one student. ``skip`` (the output folder, if it is inside ``class_dir``)
-    is no student.
+    ``class_dir`` holds one folder per student, and a folder's name never changes that: a student
+    folder named like an exercise, or ``exercises``, is one more student. Only a ``class_dir``
+    that is plainly one checkout is one student: it has a real ``exercises/`` folder holding
+    exercise folders, and none of its other folders is a student's (holds exercise folders).
+    Links and hidden folders are no students; nor is ``skip`` (the output folder, if it is inside
+    ``class_dir``).
     """
-    if (class_dir / "exercises").is_dir() or any(ID_PATTERN.match(p.name) and p.is_dir() for p in class_dir.iterdir()):
-        return [(class_dir.resolve().name, class_dir)]
-    return [
-        (folder.name, folder)
-        for folder in sorted(class_dir.iterdir(), key=lambda p: p.name)
+    folders = [
+        folder for folder in sorted(class_dir.iterdir(), key=lambda p: p.name)
         if folder.is_dir() and not folder.is_symlink() and not folder.name.startswith((".", "_"))
         and (skip is None or folder.resolve() != skip.resolve())
     ]
+    exercises = class_dir / "exercises"
+    if exercises in folders and _holds_exercises(exercises) and not any(
+        _holds_exercises(f) or _holds_exercises(f / "exercises") for f in folders if f != exercises
+    ):
+        return [(class_dir.resolve().name, class_dir)]
+    return [(folder.name, folder) for folder in folders]
+
+
+def _holds_exercises(folder: Path) -> bool:
+    """Whether ``folder`` (not a link) has exercise folders (``01-hello``...) at its top."""
+    if folder.is_symlink() or not folder.is_dir():
+        return False
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        return any(ID_PATTERN.match(e.name) and e.is_dir(follow_symlinks=False) for e in entries)
+    return False
 
 
 def graders_changed(root: Path, course_dir: Path) -> list[str]:

@@ -15,7 +15,6 @@ import hashlib
 import multiprocessing
 import multiprocessing.connection
 import os
-import shutil
 import signal
 import subprocess
 import tempfile
@@ -29,6 +28,7 @@ from grading.judge.checkout import checkout_before, first_line, head_of
 from grading.judge.course import Exercise, requirement_modules
 from grading.judge.results import CheckResult, ExerciseResult
 from grading.judge.submissions import find_exercise_root, private_copy
+from grading.judge.walk import Walk, remove_tree
 from grading.judge.worker import default_jobs, grade, preload
 
 GRACE = 5.0  # seconds a stopped student's grading gets to end its own processes
@@ -75,19 +75,26 @@ def prepare(task: Task, target: Path, inspect: Callable[[Path], dict] | None = N
     root = find_exercise_root(home, [e.id for e in task.exercises])
     if inspect:
         info.update(inspect(root))
-    return private_copy(root, [e.id for e in task.exercises], target / "copy", home=home), info
+    notes = []
+    copy = private_copy(root, [e.id for e in task.exercises], target / "copy", home=home, notes=notes)
+    if notes:
+        info["note"] = "; ".join([info.get("note", ""), *notes]).strip("; ")
+    return copy, info
 
 
 def digest(folder: Path) -> str:
     """A hash of everything in a private copy's exercise folder (its folders, file names and
     contents): two equal folders get the same grade, as grading is deterministic."""
     h = hashlib.sha256()
-    for here, folders, files in os.walk(folder):
-        folders.sort()
-        h.update(f"d {os.path.relpath(here, folder)}\0".encode())
-        for name in sorted(files):
-            with open(os.path.join(here, name), "rb") as f:
-                h.update(f"f {name}\0".encode() + hashlib.sha256(f.read()).digest())
+    for entry, rel, _ in Walk(folder):  # the copy is bounded already; the walk is, too
+        if entry.is_dir(follow_symlinks=False):
+            h.update(f"d {rel}\0".encode())
+        elif entry.is_file(follow_symlinks=False):
+            content = hashlib.sha256()
+            with open(entry.path, "rb") as f:
+                for chunk in iter(lambda: f.read(1 << 20), b""):
+                    content.update(chunk)
+            h.update(f"f {rel}\0".encode() + content.digest())
     return h.hexdigest()
 
 
@@ -322,7 +329,7 @@ class Scheduler:
         """Close a task: its private copy removed, each exercise not graded marked lost, and why."""
         self.opened.remove(one)
         if one.folder:
-            shutil.rmtree(one.folder, ignore_errors=True)
+            remove_tree(one.folder)
         task = one.task
         for exercise in task.exercises:
             if exercise.id not in self.results[task.name]:
@@ -398,6 +405,6 @@ def grade_roots(
     finally:
         scheduler.close()
         sandboxes.stop()  # every sandbox of every student, and all they started, ends here
-        shutil.rmtree(workdir, ignore_errors=True)
+        remove_tree(workdir)
     results = scheduler.results
     return {t.name: [results[t.name][e.id] for e in t.exercises] for t in tasks}
