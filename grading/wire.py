@@ -3,6 +3,13 @@
 Nothing the sandbox sends is ever unpickled or executed: a message is JSON (bytes travel as
 ``{"$b": base64}``), at most :data:`MAX_MESSAGE` bytes, and the judge reads it as data, a claim
 about the student's app. Both sides import this module; it imports nothing of either.
+
+The budget is far below what would cost the judge memory: the answers of every reference
+solution, 14-production's servers and 15-testing's suite runs included, are at most 5 KiB
+(measured 2026-12), and a megabyte of JSON parses into tens of megabytes of objects at worst.
+A message is read into one buffer of its announced size, after that size was checked, and
+parsed from it. An answer too big to send is replaced by an error the check fails with; a
+sandbox announcing a bigger one is not read at all (:class:`TooBig`).
 """
 
 from __future__ import annotations
@@ -12,12 +19,23 @@ import json
 import socket
 import struct
 
-MAX_MESSAGE = 32 * 1024 * 1024  # a body of megabytes is fine; a gigabyte is an attack
+MAX_MESSAGE = 1024 * 1024  # bytes of one message: 200 times the biggest real answer
 _HEADER = struct.Struct("!I")
+TOO_BIG = "more than the judge reads"  # in every message about an answer over budget
 
 
 class WireError(Exception):
     """The other side went away, or sent something that is not a message."""
+
+
+class TooBig(WireError):
+    """The other side announced a message over :data:`MAX_MESSAGE`: it is not read."""
+
+
+def too_big(size: int) -> str:
+    """What a check says of an answer of ``size`` bytes."""
+    return (f"Your app's answer to this check was {size} bytes, {TOO_BIG} ({MAX_MESSAGE // 1024} KiB): "
+            "does a view return a huge page, or print without end?")
 
 
 def encode(value):
@@ -44,25 +62,26 @@ def decode(value):
 def send(sock: socket.socket, message) -> None:
     data = json.dumps(encode(message), default=repr).encode("utf-8")
     if len(data) > MAX_MESSAGE:
-        data = json.dumps({"error": {"kind": "too_big", "message": f"an answer of {len(data)} bytes"}}).encode()
+        data = json.dumps({"error": {"kind": "too_big", "message": too_big(len(data))}}).encode()
     sock.sendall(_HEADER.pack(len(data)) + data)
 
 
-def _read(sock: socket.socket, size: int) -> bytes:
-    chunks, left = [], size
-    while left:
-        chunk = sock.recv(min(left, 1 << 20))
-        if not chunk:
+def _read(sock: socket.socket, size: int) -> bytearray:
+    """Exactly ``size`` bytes, received straight into one buffer."""
+    buffer = bytearray(size)
+    view, got = memoryview(buffer), 0
+    while got < size:
+        n = sock.recv_into(view[got:], size - got)
+        if not n:
             raise WireError("the other side closed the connection")
-        chunks.append(chunk)
-        left -= len(chunk)
-    return b"".join(chunks)
+        got += n
+    return buffer
 
 
 def receive(sock: socket.socket):
     (size,) = _HEADER.unpack(_read(sock, _HEADER.size))
     if size > MAX_MESSAGE:
-        raise WireError(f"a message of {size} bytes, more than {MAX_MESSAGE}")
+        raise TooBig(too_big(size))
     try:
         return decode(json.loads(_read(sock, size)))
     except (ValueError, RecursionError) as exc:

@@ -27,6 +27,7 @@ from types import SimpleNamespace
 
 import flask
 
+from grading import wire
 from grading.judge.sandboxes import Sandbox, SandboxGone
 from grading.sandbox.confine import IMPORT_CPU_SECONDS
 
@@ -136,6 +137,9 @@ class Session:
 
     def _why_gone(self) -> StudentCodeError:
         """What ended the sandbox, as the student needs to hear it."""
+        broken = self.sandbox.broken or ""
+        if wire.TOO_BIG in broken:  # announced an answer over the wire's budget: never read
+            return StudentCodeError(broken[broken.index("Your app's answer"):].rstrip(")"), kind="too_big")
         ended = None
         for _ in range(25):  # the process may take a moment to be reaped
             ended = self.sandbox.ended()
