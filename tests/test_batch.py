@@ -339,6 +339,20 @@ def test_extension_gives_a_student_their_own_deadline_in_the_same_run(graded, tm
     assert float(bob["total"]) == float(table["Points Possible"]["total"])  # his late solutions count
 
 
+def test_regrading_some_exercises_says_which_came_from_an_earlier_commit(graded, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(graded["out"], out)  # bob graded at the deadline (bob_early), then again at HEAD
+    proc = subprocess.run(
+        [sys.executable, "-m", "grading.commands.batch", str(graded["class"]), "01-hello", "--out", str(out),
+         "--student", "bob", "--before", DEADLINE],
+        cwd=COURSE_DIR, capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    bob = by_student(out)["bob"]
+    assert bob["commit"] == graded["commits"]["bob_early"]
+    assert f"02-routing graded earlier, at {graded['commits']['bob_late'][:12]}" in bob["note"]
+
+
 def test_extension_with_a_bad_date_is_a_usage_error(tmp_path):
     extensions = tmp_path / "extensions.csv"
     extensions.write_text("bob,next week\n", encoding="utf-8")

@@ -229,14 +229,19 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
 
     def on_finished(task: Task, results: list[ExerciseResult]) -> None:
         row = book.row(task.name)
+        earlier = [i for i in row.results if i not in {r.id for r in results}]  # kept from an earlier run
+        before_commit = row.commit
         row.results.update((r.id, r) for r in results)
         for key in AUDIT:  # what this run graded: its commit, the deadline applied, work after it
             setattr(row, key, task.info.get(key, ""))
+        kept = ""
+        if earlier and before_commit and before_commit != row.commit:
+            kept = f"{', '.join(sorted(earlier))} graded earlier, at {before_commit[:12]}"
         row.changed = task.info.get("graders_changed", [])
         stopped = next((r.error for r in results if r.error and r.error.startswith("Stopped:")), "")
         unknown = "not in the roster" if book.with_identity and not row.identity else ""
         untrusted = sandboxes.UNTRUSTED if level == "process" else ""
-        row.note = "; ".join(p for p in (untrusted, task.info.get("note", ""), stopped, unknown) if p)
+        row.note = "; ".join(p for p in (untrusted, task.info.get("note", ""), stopped, kept, unknown) if p)
         book.write([task.name])  # after every student: a crash later loses nothing graded
         progress.student_done(task.name, sum(r.score for r in results), sum(r.max_score for r in results), row.note)
 
