@@ -36,6 +36,7 @@ class Inputs(HTMLParser):
         for line in page.splitlines(keepends=True):
             self.lines.append(self.lines[-1] + len(line))
         self.found = []
+        self.buttons = []  # each <button>: its attributes and where it starts
         self.forms = []  # each <form>: its attributes, where it starts and where </form> ends it
         self.feed(page)
         self.close()
@@ -50,6 +51,8 @@ class Inputs(HTMLParser):
             start = self.position()
             end = start + len(self.get_starttag_text() or "")
             self.found.append({**{k: v or "" for k, v in attrs}, "start": start, "end": end})
+        elif tag == "button":
+            self.buttons.append({**{k: v or "" for k, v in attrs}, "start": self.position()})
         elif tag == "form":
             self.forms.append({**{k: v or "" for k, v in attrs}, "start": self.position()})
 
@@ -60,6 +63,13 @@ class Inputs(HTMLParser):
 
     def named(self, name):
         return next((i for i in self.found if i.get("name") == name), None)
+
+    def submits(self, form):
+        """The controls that send ``form``: <button> (a submit button unless its type says otherwise),
+        <input type="submit"> or <input type="image">."""
+        controls = [b for b in self.buttons if b.get("type", "submit").lower() == "submit"]
+        controls += [i for i in self.found if i.get("type", "").lower() in ("submit", "image")]
+        return [c for c in controls if form["start"] < c["start"] < form["close"]]
 
 
 def form_page(client):
@@ -102,7 +112,8 @@ def accepted(response, username):
 
 @pytest.mark.points(1)
 def test_register_form_has_the_fields_and_a_csrf_token(client):
-    """GET /register shows a form with username, email, password, confirm and a hidden csrf_token."""
+    """GET /register shows a form a browser can send (method post, a submit button) with username, email,
+    password, confirm and a hidden csrf_token."""
     inputs = Inputs(form_page(client))
     missing = [f for f in FIELDS if inputs.named(f) is None]
     expect.that(not missing, f"GET /register has no input named {', '.join(missing)}.")
@@ -120,6 +131,9 @@ def test_register_form_has_the_fields_and_a_csrf_token(client):
     target = urlsplit(urljoin("http://localhost/register", action)).path
     expect.that(target == "/register", f"The form of GET /register has action {action!r}, so a browser sends it "
                 f"to {target}, expected /register (or no action).")
+    expect.that(bool(inputs.submits(holding[-1])), "The form of GET /register has no submit button, so a browser "
+                "has no way to send it (pressing Enter does not send a form of several fields without one): "
+                'expected a <button type="submit"> or an <input type="submit"> inside the <form>.')
 
 
 @pytest.mark.points(1)

@@ -47,6 +47,19 @@ def test_form_without_method_post_loses_the_form_check(grade):
     assert "method" in result.check("register_form_has_the_fields_and_a_csrf_token").message
 
 
+def test_form_without_a_submit_button_loses_the_form_check(grade):
+    result = grade.mutant(ID, {TEMPLATE: [('  <button type="submit">Register</button>\n', "")]})
+    assert result.lost == {"register_form_has_the_fields_and_a_csrf_token"}
+    assert result.check("register_form_has_the_fields_and_a_csrf_token").message.startswith(
+        "The form of GET /register has no submit button")
+
+
+def test_plain_button_outside_the_form_loses_the_form_check(grade):
+    result = grade.mutant(ID, {TEMPLATE: [('  <button type="submit">Register</button>\n</form>',
+                                           '  <button type="button">Check</button>\n</form>\n<button>Register</button>')]})
+    assert result.lost == {"register_form_has_the_fields_and_a_csrf_token"}
+
+
 def test_no_form_element_loses_the_form_check(grade):
     result = grade.mutant(ID, {"templates/register.html": [('<form method="post" novalidate>\n', ""), ("</form>\n", "")]})
     assert result.lost == {"register_form_has_the_fields_and_a_csrf_token"}
