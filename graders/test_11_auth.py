@@ -1,6 +1,7 @@
 """Grader for 11-auth: Flask-Login, hashed passwords, login_required, safe next, real logout."""
 
 import sys
+from collections import Counter
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
@@ -68,22 +69,34 @@ def log_in(client, username="ada", password=PASSWORD, next_url=None):
 
 
 class FormInputs(HTMLParser):
-    """The names of the inputs inside the <form> elements of a page."""
+    """The <form> elements of a page, each with its method, the names of its inputs and whether it
+    has a submit button; ``names``: the inputs of every form; ``tags``: the page's markup, every
+    start tag with its attribute names and every end tag."""
 
     def __init__(self, page):
         super().__init__()
-        self.depth, self.names = 0, set()
+        self.forms, self.open, self.names, self.tags = [], None, set(), []
         self.feed(page)
+        self.close()
 
     def handle_starttag(self, tag, attrs):
+        self.tags.append(f"<{' '.join([tag, *sorted(name for name, _ in attrs)])}>")
+        attrs = {name: value or "" for name, value in attrs}
+        kind = attrs.get("type", "submit" if tag == "button" else "text").lower()
         if tag == "form":
-            self.depth += 1
-        elif tag in ("input", "textarea") and self.depth:
-            self.names.add(dict(attrs).get("name") or "")
+            self.open = {"method": attrs.get("method", ""), "names": set(), "submit": False}
+            self.forms.append(self.open)
+        elif self.open is not None:
+            if tag in ("input", "textarea"):
+                self.open["names"].add(attrs.get("name", ""))
+                self.names.add(attrs.get("name", ""))
+            if tag == "button" and kind == "submit" or tag == "input" and kind in ("submit", "image"):
+                self.open["submit"] = True
 
     def handle_endtag(self, tag):
-        if tag == "form" and self.depth:
-            self.depth -= 1
+        self.tags.append(f"</{tag}>")
+        if tag == "form":
+            self.open = None
 
 
 def shows_the_login_form(response, request, status_code=200):
@@ -166,7 +179,7 @@ def test_local_next_is_followed(client, ada):
                 "expected a redirect to /dashboard?tab=2.")
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 @pytest.mark.timeout(30)  # every example checks a password hash, slow by design
 @settings(max_examples=10)
 @given(target=external)
@@ -181,6 +194,33 @@ def test_external_next_is_not_followed(client, ada, target):
                 "expected a redirect to a page of this site." + expect.explain(response, (301, 302, 303, 307, 308)))
     expect.that(is_local(location), f"POST /login?next={target} redirected to {location or 'nowhere'}: that is an "
                 "open redirect. Follow next only when it is a path on this site.")
+
+
+@pytest.mark.points(1)
+@settings(max_examples=40)
+@given(next_url=st.text(st.sampled_from("<>\"'&=/ ") | st.characters(exclude_categories=("Cs", "Cc")), max_size=30))
+@example(next_url='"><script>alert(1)</script>')
+@example(next_url="' autofocus onfocus='alert(1)")
+@example(next_url="</form><form action=//evil.example/>")
+def test_login_page_is_a_form_that_escapes_next(client, next_url):
+    """GET /login shows a form a browser can send (method post, a submit button), and any next it
+    is given comes back escaped: no next value adds markup to the page."""
+    plain = client.get("/login", query_string={"next": "/dashboard"})
+    shows_the_login_form(plain, "GET /login?next=/dashboard")
+    page = FormInputs(plain.get_data(as_text=True))
+    form = next((f for f in page.forms if {"username", "password"} <= f["names"]), None)
+    expect.that(form is not None, "GET /login has no <form> that holds both the username and the password "
+                "input: a browser sends only the inputs of the form whose button was pressed.")
+    expect.that(form["method"].lower() == "post", f"The login form of GET /login has method {form['method']!r} "
+                '(a browser sends it with GET when there is none), expected method="post".')
+    expect.that(form["submit"], "The login form of GET /login has no submit button, so a browser has no way to "
+                'send it: expected a <button type="submit"> or an <input type="submit"> inside the <form>.')
+    response = client.get("/login", query_string={"next": next_url})
+    expect.status(response, 200)
+    added = Counter(FormInputs(response.get_data(as_text=True)).tags) - Counter(page.tags)
+    expect.that(not added, f"GET /login?next={next_url} shows markup that GET /login?next=/dashboard does not "
+                f"({' '.join(added)}): the next value reached the page unescaped, expected it escaped "
+                "like any user input.")
 
 
 @pytest.mark.points(1)

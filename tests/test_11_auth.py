@@ -44,14 +44,35 @@ def test_wrong_password_answering_200_loses_the_401_check(grade):
 
 
 def test_get_login_answering_500_loses_the_redirect_check(grade):
-    # The redirect of @login_required lands on GET /login: it must show the form.
+    # The redirect of @login_required lands on GET /login: it must show the form (the login page's check sees it too).
     result = grade.mutant(ID, {"app.py": [('    return render_template("login.html")\n', '    return "Internal Server Error", 500\n')]})
-    assert result.lost == {"dashboard_redirects_anonymous_visitors_to_login_with_next"}
+    assert result.lost == {"dashboard_redirects_anonymous_visitors_to_login_with_next", "login_page_is_a_form_that_escapes_next"}
     assert "GET /login?next=" in result.check("dashboard_redirects_anonymous_visitors_to_login_with_next").message
 
 
 def test_login_form_without_a_password_input_loses_the_form_checks(grade):
-    # Both GET /login and a refused POST /login promise the form: each check sees the input is gone.
+    # GET /login (twice) and a refused POST /login promise the form: each check sees the input is gone.
     result = grade.mutant(ID, {"templates/login.html": [('  <label>Password <input name="password" type="password"></label>\n', "")]})
-    assert result.lost == {"dashboard_redirects_anonymous_visitors_to_login_with_next", "wrong_password_is_401_with_the_form"}
+    assert result.lost == {"dashboard_redirects_anonymous_visitors_to_login_with_next", "wrong_password_is_401_with_the_form",
+                           "login_page_is_a_form_that_escapes_next"}
     assert "no input named password" in result.check("wrong_password_is_401_with_the_form").message
+
+
+def test_next_shown_with_safe_loses_the_login_page_check(grade):
+    result = grade.mutant(ID, {"templates/login.html": [("{{ request.args.get('next', '') }}", "{{ request.args.get('next', '')|safe }}")]})
+    assert result.lost == {"login_page_is_a_form_that_escapes_next"}
+    assert result.check("login_page_is_a_form_that_escapes_next").message == (
+        'GET /login?next="><script>alert(1)</script> shows markup that GET /login?next=/dashboard does not '
+        "(<script> </script>): the next value reached the page unescaped, expected it escaped like any user input.")
+
+
+def test_login_form_without_a_submit_button_loses_the_login_page_check(grade):
+    result = grade.mutant(ID, {"templates/login.html": [('  <button type="submit">Log in</button>\n', "")]})
+    assert result.lost == {"login_page_is_a_form_that_escapes_next"}
+    assert "no submit button" in result.check("login_page_is_a_form_that_escapes_next").message
+
+
+def test_login_form_sent_with_get_loses_the_login_page_check(grade):
+    result = grade.mutant(ID, {"templates/login.html": [('<form method="post">', "<form>")]})
+    assert result.lost == {"login_page_is_a_form_that_escapes_next"}
+    assert "method ''" in result.check("login_page_is_a_form_that_escapes_next").message
