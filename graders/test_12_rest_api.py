@@ -27,6 +27,22 @@ invalid_todos = st.one_of(
 )
 
 
+def is_json(body):
+    try:
+        json.loads(body)
+    except ValueError:
+        return False
+    return True
+
+
+content_types = st.sampled_from(["application/json", "text/plain", "application/x-www-form-urlencoded", None])
+not_json = st.one_of(st.text(max_size=30), st.binary(max_size=30)).filter(lambda body: not is_json(body))
+invalid_bodies = st.one_of(  # (body, Content-Type)
+    st.tuples(invalid_todos.map(json.dumps), st.just("application/json")),
+    st.tuples(not_json, content_types),
+)
+
+
 @pytest.fixture
 def test_config():
     return {"TESTING": True}
@@ -127,20 +143,26 @@ def test_per_page_above_100_is_capped_or_refused(api):
 
 @pytest.mark.points(1)
 def test_non_integer_page_is_400(api):
-    """?page= or ?per_page= that is not an integer answers 400 JSON {"error": ...}."""
-    for query in ("page=abc", "per_page=ten", "page=1.5", "per_page="):
+    """?page= or ?per_page= that is not a whole number from 1 (abc, 1.5, 0, -1) answers 400 JSON {"error": ...}."""
+    for query in ("page=abc", "per_page=ten", "page=1.5", "per_page=", "page=0", "page=-1", "per_page=0"):
         expect.json_error(api.get(f"/api/todos?{query}"), 400)
 
 
 @pytest.mark.points(2)
-@given(body=invalid_todos)
-def test_any_invalid_todo_is_refused_with_a_json_error(api, body):
-    """Any POST body without a title of 1-200 characters, or with a non-boolean done, gets 400/422 JSON."""
-    response = api.post("/api/todos", data=json.dumps(body), content_type="application/json")
-    expect.that(response.status_code in ERROR_STATUSES, f"POST /api/todos with the JSON body "
-                f"{expect.show(json.dumps(body), 120)} answered {response.status_code}, expected 400 or 422."
-                + expect.explain(response, ERROR_STATUSES))
-    expect.json_error(response, ERROR_STATUSES)
+@given(sent=invalid_bodies)
+@example(sent=('{"title": "Buy milk"', "application/json"))
+@example(sent=("title=Buy+milk", "application/x-www-form-urlencoded"))
+def test_any_invalid_todo_is_refused_with_a_json_error(api, sent):
+    """Any POST body without a title of 1-200 characters, or with a non-boolean done, gets 400/422 JSON;
+    so does a body that is not JSON at all (415 too, as Flask's request.json answers it)."""
+    body, content_type = sent
+    statuses = ERROR_STATUSES if is_json(body) else (*ERROR_STATUSES, 415)
+    response = api.post("/api/todos", data=body, content_type=content_type)
+    shown = (f"the JSON body {expect.show(body, 120)}" if is_json(body) else
+             f"the body {expect.show(body, 120)} (Content-Type: {content_type or 'none'}), which is not JSON,")
+    expect.that(response.status_code in statuses, f"POST /api/todos with {shown} answered {response.status_code}, "
+                f"expected {', '.join(map(str, statuses[:-1]))} or {statuses[-1]}." + expect.explain(response, statuses))
+    expect.json_error(response, statuses)
 
 
 @pytest.mark.points(1)

@@ -88,3 +88,19 @@ def test_post_answering_200_is_said_once_and_the_checks_that_need_201_are_not_ru
     shown = render_exercise(result.result, Painter(False), columns=100)
     assert shown.count("returned 200") == 1 and shown.count("Hint:") == 1, shown
     assert 'Not run until this passes: POST /api/todos with {"title": "Buy milk"} answers 201' in " ".join(shown.split()), shown
+
+
+def test_page_0_answering_an_empty_page_loses_the_bad_page_check(grade):
+    result = grade.mutant(ID, {"app.py": [("or int(value) < 1:", "or int(value) < 0:")]})
+    assert result.lost == {"non_integer_page_is_400"}
+    assert result.check("non_integer_page_is_400").message == "GET /api/todos?page=0 returned 200, expected 400."
+
+
+def test_non_json_body_answered_with_an_html_error_loses_the_validation_check(grade):
+    result = grade.mutant(ID, {"app.py": [
+        ("fields = validated(request.get_json(silent=True), partial=False)", "fields = validated(request.json, partial=False)"),
+        ("    @app.errorhandler(HTTPException)\n", "    @app.errorhandler(404)\n    @app.errorhandler(405)\n"),
+    ]})
+    assert result.lost == {"any_invalid_todo_is_refused_with_a_json_error"}
+    message = result.check("any_invalid_todo_is_refused_with_a_json_error").message
+    assert message.startswith("POST /api/todos returned 400 with Content-Type 'text/html"), message
