@@ -1,15 +1,18 @@
 """Grader for 15-testing: the student's tests, run against correct apps and broken ones.
 
-The apps are the grader's own (graders/data/15-testing/): app.py as given and variants.yaml, each
-variant app.py with one promise broken. The course also has private/ (left out of the students'
-template): a rewrite of the app (same behaviour, different code) and held-back variants of it,
-each breaking the same promise in code students never see. Every check is a promise: it passes
-when at least one test fails on its broken app (the held-back one where there is one), provided
-every test passes on every correct app. The student's tests run only in sandboxes, one per app
-(see grading.judge.suites); the grader reads its data lazily, in the judge only.
+The apps are the grader's own (graders/data/15-testing/): app.py as given, equivalent.py (a
+rewrite of it: same behaviour, different code) and variants.yaml, each variant app.py with one
+promise broken. The course also has private/ (left out of the students' template): a rewrite of
+its own and held-back variants of it, each breaking the same promise in code students never see.
+Every check is a promise: it passes when at least one test fails on its broken app (the held-back
+one where there is one), provided every test passes on every correct app: a suite that reaches
+into app.py instead of testing through the client fails on a rewrite, locally as in batch. The
+student's tests run only in sandboxes, one per app (see grading.judge.suites); the grader reads
+its data lazily, in the judge only.
 """
 
 import functools
+import re
 from pathlib import Path
 
 import pytest
@@ -23,9 +26,11 @@ DATA = Path(__file__).resolve().parent / "data" / "15-testing"
 PRIVATE = DATA / "private"
 CORRECT = {
     "given": "the given app (app.py as you got it)",
-    "rewrite": "a rewrite of the given app (same behaviour, different code: test what the app "
-    "answers, not how app.py is written)",
+    "rewrite": "a rewrite of the given app (same behaviour, different code)",
+    "rewrite-held-back": "a rewrite of the given app you have not seen (same behaviour, different code)",
 }
+THROUGH_THE_CLIENT = ("Test what the app answers, through its test client (create_app().test_client()), "
+                      "not how app.py is written.")
 
 pytestmark = pytest.mark.timeout(100)  # the first check waits for every run of the suite
 
@@ -48,14 +53,14 @@ def apps() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     """
     given = (DATA / "app.py").read_text(encoding="utf-8")
     public = yaml.safe_load((DATA / "variants.yaml").read_text(encoding="utf-8"))
-    sources, catches = {"given": given}, {}
+    sources, catches = {"given": given, "rewrite": (DATA / "equivalent.py").read_text(encoding="utf-8")}, {}
     breaks = {name: variant["breaks"] for name, variant in public.items()}
     if (PRIVATE / "rewrite.py").is_file():
-        sources["rewrite"] = (PRIVATE / "rewrite.py").read_text(encoding="utf-8")
+        sources["rewrite-held-back"] = (PRIVATE / "rewrite.py").read_text(encoding="utf-8")
         held_back = yaml.safe_load((PRIVATE / "variants.yaml").read_text(encoding="utf-8"))
         for name, variant in held_back.items():
             catches[name] = f"{name}-held-back"
-            sources[catches[name]] = edited(sources["rewrite"], variant["edits"], name)
+            sources[catches[name]] = edited(sources["rewrite-held-back"], variant["edits"], name)
     for name, variant in public.items():
         if name not in catches:
             catches[name] = name
@@ -78,12 +83,23 @@ def runs(submission, open_session):
                       folder_name="notes", time_limit=90, run_timeout=30, test_timeout=5)
 
 
+def reached_into(problem: str) -> str | None:
+    """The name of app.py a suite used that a rewrite has not (``from app import MAX_LENGTH``), or None."""
+    found = re.search(r"cannot import name '(\w+)' from 'app'|module 'app' has no attribute '(\w+)'", problem)
+    return found and (found.group(1) or found.group(2))
+
+
 def expect_caught(runs, variant: str) -> None:
     for name, what in CORRECT.items():
         problem = runs[name].problem() if name in runs else None
         if problem:
+            used = reached_into(problem) if name != "given" else None
+            advice = "" if name == "given" else " " + THROUGH_THE_CLIENT
+            if used:
+                advice = (f" Your tests use {used} from app.py, which the rewrite does not have: import only "
+                          f"create_app.{advice}")
             expect.precondition(
-                f"Not counted: your tests must all pass on {what}, but {problem}. A suite that "
+                f"Not counted: your tests must all pass on {what}, but {problem}.{advice} A suite that "
                 "fails on a correct app, or runs nothing, catches nothing."
             )
     _, catches, breaks = apps()

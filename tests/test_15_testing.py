@@ -7,6 +7,9 @@ sandboxes like the grader's.
 from __future__ import annotations
 
 import filecmp
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -118,6 +121,55 @@ def test_suite_testing_how_app_py_is_written_fails_on_the_rewrite(grade):
     message = result.check("catches_store_shared_between_apps").message
     assert "a rewrite of the given app" in message
     assert "test_view_names failed" in message
+    assert "Test what the app answers, through its test client" in message
+
+
+SUITE_USING_A_CONSTANT = (
+    "from app import MAX_LENGTH, create_app\n\n\n"
+    "def test_longest_text_is_kept():\n"
+    "    client = create_app({'TESTING': True}).test_client()\n"
+    "    assert client.post('/notes', json={'text': 'x' * MAX_LENGTH}).status_code == 201\n\n\n"
+    "def test_longer_text_is_400():\n"
+    "    client = create_app({'TESTING': True}).test_client()\n"
+    "    assert client.post('/notes', json={'text': 'x' * (MAX_LENGTH + 1)}).status_code == 400\n"
+)
+
+
+def assert_told_to_test_through_the_client(message: str) -> None:
+    assert message.startswith("Not counted: your tests must all pass on a rewrite of the given app (same behaviour, "
+                              "different code), but tests/test_app.py could not be collected: "), message
+    assert "cannot import name 'MAX_LENGTH' from 'app'" in message, message
+    assert ("Your tests use MAX_LENGTH from app.py, which the rewrite does not have: import only create_app. "
+            "Test what the app answers, through its test client (create_app().test_client()), not how app.py "
+            "is written.") in message, message
+
+
+def test_suite_importing_a_constant_of_app_py_scores_zero_and_is_told_to_use_the_client(grade, tmp_path):
+    result = grade_suite(grade, tmp_path, {"tests/test_app.py": SUITE_USING_A_CONSTANT})
+    assert result.score == 0 and result.lost == ALL_CHECKS, result.explain()
+    assert_told_to_test_through_the_client(result.check("catches_create_answering_200").message)
+
+
+def test_suite_importing_a_constant_of_app_py_scores_zero_in_the_students_template_too(tmp_path):
+    """Without private/ (the students' template), the public rewrite gives the same grade and message."""
+    template = tmp_path / "template"
+    built = subprocess.run([sys.executable, "-m", "grading.commands.template", str(template)], cwd=COURSE_DIR,
+                           capture_output=True, text=True, timeout=120)
+    assert built.returncode == 0, built.stderr
+    assert not (template / "graders" / "data" / EXERCISE / "private").exists()
+    write_suite(tmp_path / "work" / EXERCISE, {"tests/test_app.py": SUITE_USING_A_CONSTANT})
+    report = tmp_path / "report.json"
+    subprocess.run([sys.executable, "-m", "grading", "--no-cache", "--root", str(tmp_path / "work"), EXERCISE,
+                    "--json", str(report)], cwd=template, capture_output=True, text=True, timeout=300)
+    [graded] = json.loads(report.read_text(encoding="utf-8"))["exercises"]
+    assert graded["score"] == 0, graded
+    assert_told_to_test_through_the_client(graded["checks"][0]["message"])
+
+
+def test_the_public_rewrite_is_another_app_than_the_given_and_the_held_back_one():
+    public = (DATA / "equivalent.py").read_text(encoding="utf-8")
+    assert public not in (GIVEN, (DATA / "private" / "rewrite.py").read_text(encoding="utf-8"))
+    assert "MAX_LENGTH" not in public and "def create_app(test_config=None):" in public
 
 
 def public_variant_sources() -> list[str]:
