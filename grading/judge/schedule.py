@@ -57,11 +57,11 @@ class Task:
 # -- one student's files, as the judge sees them ---------------------------------------------------
 
 
-def prepare(task: Task, target: Path, inspect: Callable[[Path], dict] | None = None) -> tuple[Path, dict]:
+def prepare(task: Task, target: Path, inspect: Callable[[Path, Path], dict] | None = None) -> tuple[Path, dict]:
     """The folder to grade for ``task`` (a private copy for a student), and what was learnt.
 
-    ``inspect(root)``, given the student's exercise folders, adds what else they tell (batch: the
-    grading files the student changed).
+    ``inspect(root, copy)``, given the student's exercise folders and the private copy just made
+    of them, adds what else they tell (batch: the grading files the student changed, the code).
     """
     if not task.private:
         return task.root, {}
@@ -73,12 +73,12 @@ def prepare(task: Task, target: Path, inspect: Callable[[Path], dict] | None = N
     if home is None:
         return (target / "exercises"), info  # nothing to grade: every exercise is missing
     root = find_exercise_root(home, [e.id for e in task.exercises])
-    if inspect:
-        info.update(inspect(root))
     notes = []
     copy = private_copy(root, [e.id for e in task.exercises], target / "copy", home=home, notes=notes)
     if notes:
         info["note"] = "; ".join([info.get("note", ""), *notes]).strip("; ")
+    if inspect:
+        info.update(inspect(root, copy))
     return copy, info
 
 
@@ -371,7 +371,7 @@ class Scheduler:
 
 def grade_roots(
     tasks: list[Task], jobs: int | None = None, on_result=None, on_finished=None, planned=None,
-    hide: list[Path] = (), inspect: Callable[[Path], dict] | None = None,
+    hide: list[Path] = (), inspect: Callable[[Path, Path], dict] | None = None,
 ) -> dict[str, list[ExerciseResult]]:
     """Grade every task, ``jobs`` exercises at a time; ``on_result(task, result)`` as each exercise
     ends, ``on_finished(task, results)`` as each task does.

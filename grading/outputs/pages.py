@@ -35,10 +35,14 @@ td.flag, .warning { color: #c53030; }
 table.checks { width: 100%; }
 table.checks td.mark { text-align: center; width: 1.5em; }
 table.checks td:nth-child(2) { width: 35%; }
+pre { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; font-size: 12px; }
+pre mark { background: #fefcbf; }
+td.code { text-align: left; width: 50%; }
 """
 
 
-def _page(title: str, body: str) -> str:
+def document(title: str, body: str) -> str:
+    """A whole page: the gradebook's style, ``title`` escaped, ``body`` as it is."""
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{esc(title)}</title><style>{STYLE}</style></head>
 <body>
@@ -145,7 +149,7 @@ def render_page(book) -> str:
     if absent:
         said.append(f'<p class="warning">{len(absent)} student{"s" * (len(absent) != 1)} of the roster '
                     '<a href="#absent">have no repository</a>.</p>')
-    return _page("Gradebook", f"""<h1>Gradebook</h1>
+    return document("Gradebook", f"""<h1>Gradebook</h1>
 <p>{said[0]}</p>
 {chr(10).join(said[1:])}
 <h2>Totals</h2>
@@ -210,7 +214,7 @@ def render_student(book, row) -> str:
     warning = (f'<p class="warning">⚠ Changed grading files: {esc(" ".join(row.changed))}. The course\'s own '
                "graders graded this work.</p>") if row.changed else ""
     sections = "\n".join(exercise_section(book, r) for r in ordered)
-    return _page(f"{who(row)}: report", f"""<p><a href="report.html">← the class</a> ·
+    return document(f"{who(row)}: report", f"""<p><a href="report.html">← the class</a> ·
 <a href="{student_href(row.student, '.json')}">this report as JSON</a></p>
 <h1>{esc(who(row))}</h1>
 <p>{'<br>'.join(facts)}</p>
