@@ -237,7 +237,8 @@ def test_reports_have_the_shape_of_grade_json(graded, tmp_path):
     assert json.loads(graded["before"]["ada.json"]) == json.loads(cli_report.read_text(encoding="utf-8"))
     names = sorted(p.name for p in graded["out"].iterdir())
     assert names == ["ada.html", "ada.json", "bob.html", "bob.json", "canvas.csv", "carol.html", "carol.json",
-                     "checks.csv", "eve.html", "eve.json", "grades.csv", "moodle.csv", "report.html"]
+                     "checks.csv", "eve.html", "eve.json", "grades.csv", "moodle.csv", "report.html",
+                     "similarity.csv", "similarity.html"]
 
 
 def table_of(path):
