@@ -64,7 +64,7 @@ def test_a_misspelled_template_is_said_once_and_the_checks_it_stops_are_not_run(
     failing = [c for c in result.result.checks if c.status != "passed"]
     assert [c.status for c in failing].count("failed") == 1 and len(failing) == 4, result.explain()
     first = failing[0]
-    assert "TemplateNotFound: task.html (app.py, line 20, in tasks)" in first.message and first.hint
+    assert "TemplateNotFound: task.html in app.py, line 20 (tasks)" in first.message and first.hint
     assert all(c.status == "not_run" and c.message == "Not run: " + first.message and c.hint is None
                for c in failing[1:]), result.explain()
 

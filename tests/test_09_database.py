@@ -66,7 +66,7 @@ def test_a_model_returned_by_a_view_is_the_students_bug_with_its_line(grade):
                                            "return db.get_or_404(User, user_id)")]})
     assert result.lost == {"users_are_listed_and_found_by_id"}, result.explain()
     message = result.check("users_are_listed_and_found_by_id").message
-    assert "it was a User (app.py, line 55, in get_user)." in message, message
+    assert "it was a User in app.py, line 55 (get_user)." in message, message
     assert "grader" not in message and ".." not in message, message
 
 

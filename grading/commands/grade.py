@@ -46,7 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--jobs", type=int, default=None, help="exercises graded at once (default: CPU cores + 1)")
     parser.add_argument("--no-cache", action="store_true", help="grade again even exercises that did not change")
     parser.add_argument(
-        "--debug", action="store_true", help="show what graders and your code print, and full tracebacks"
+        "--debug", action="store_true",
+        help="grade afresh and show, for each failed check, your code's traceback and what it printed",
     )
     return parser
 
@@ -77,7 +78,7 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
     results = {}
     todo = []
     for exercise in chosen:
-        hit = cache.get(exercise, root) if cache else None
+        hit = cache.get(exercise, root) if cache and not args.debug else None  # --debug: details need a fresh run
         if hit is not None:
             results[exercise.id] = hit
         else:
@@ -87,7 +88,7 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
     def flush_in_order():
         nonlocal printed
         while printed < len(chosen) and chosen[printed].id in results:
-            print(render_exercise(results[chosen[printed].id], paint), flush=True)
+            print(render_exercise(results[chosen[printed].id], paint, debug=args.debug), flush=True)
             printed += 1
 
     def on_result(result):
@@ -98,7 +99,7 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
 
     flush_in_order()
     if todo:
-        grade(todo, root, jobs=args.jobs, on_result=on_result, debug=args.debug)
+        grade(todo, root, jobs=args.jobs, on_result=on_result)
     ordered = [results[e.id] for e in chosen]
     readmes = shown(course_dir / "exercises")  # each exercise's README.md, whatever --root grades
     print(render_summary(ordered, paint, readmes, course=standing(exercises, results, root, cache)), flush=True)

@@ -154,13 +154,14 @@ class Screen:
         self.root = root
         self.paint = Painter(use_colour())
         self.clear = sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
+        self.debug = False  # --debug: each failed check with the student's traceback and what their code printed
 
     def show(self, results: dict[str, ExerciseResult], exercise: Exercise, footer: str, news: str = "") -> None:
         done = sum(1 for e in self.exercises if results[e.id].full_marks)
         lines = [CLEAR_SCREEN if self.clear else ""]
         lines += [self.paint(line, "green") for line in wrapped(news, "", terminal_width())] if news else []
         lines += [progress_bar(done, len(self.exercises))]
-        lines += [render_exercise(results[exercise.id], self.paint), ""]
+        lines += [render_exercise(results[exercise.id], self.paint, debug=self.debug), ""]
         lines += [self.paint(line, "dim") for line in wrapped(footer, "", terminal_width())]
         print("\n".join(lines), flush=True)
 
@@ -186,12 +187,27 @@ class Watcher:
         self.current: Exercise | None = None
         self.news = ""  # what happened before, shown above the exercise
         self.typed = ""  # the first digit of an exercise's number
+        self.fresh: set[str] = set()  # exercises graded in this session (--debug grades each afresh, once)
+
+    @property
+    def debug(self) -> bool:
+        return self.screen.debug
+
+    def show(self, footer: str) -> None:
+        """Show the current exercise (under --debug, graded afresh first: a cached result has no traceback)."""
+        if self.debug and self.current.id not in self.fresh:
+            self.screen.grading(self.current)
+            [self.results[self.current.id]] = graded([self.current], self.root, None)
+            self.fresh.add(self.current.id)
+        self.screen.show(self.results, self.current, footer, self.news)
+        self.news = ""
 
     def grade(self) -> None:
         """Grade the current exercise again; at full marks (newly), go on to the next one without."""
         was_full = self.results[self.current.id].full_marks
         self.screen.grading(self.current)
-        [self.results[self.current.id]] = graded([self.current], self.root, self.cache)
+        [self.results[self.current.id]] = graded([self.current], self.root, None if self.debug else self.cache)
+        self.fresh.add(self.current.id)
         if self.results[self.current.id].full_marks and not was_full:
             following = next_to_do(self.exercises, self.results, self.current)
             self.news = f"Full marks for {self.current.id}!"
@@ -256,6 +272,7 @@ def watch(args: argparse.Namespace, course_dir: Path) -> int:
     print("Looking at every exercise once, to see how far you are...", flush=True)
     results = {r.id: r for r in graded(exercises, root, cache)}
     watcher = Watcher(exercises, root, results, cache, course_dir)
+    watcher.screen.debug = args.debug
     watcher.current = next(iter(chosen), None) or exercise_at(invoked_from(), exercises, root)
     if watcher.current is None:
         watcher.current = next((e for e in exercises if not results[e.id].full_marks), None)
@@ -267,8 +284,7 @@ def watch(args: argparse.Namespace, course_dir: Path) -> int:
         while action != "quit":
             current = watcher.current
             if action == "show":
-                watcher.screen.show(results, current, watcher.footer(keys.shown), watcher.news)
-                watcher.news = ""
+                watcher.show(watcher.footer(keys.shown))
             folder = root / current.id
             key, before = wait_for_a_save(folder, before or snapshot(folder), args.poll, keys)
             if key is None:
@@ -291,6 +307,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="the exercise to watch, finished or not (default: the folder you are in, else the first exercise without full marks)",
     )
     parser.add_argument("--root", default=None, help="folder holding the exercise folders (default: exercises/)")
+    parser.add_argument("--debug", action="store_true",
+                        help="show, for each failed check, your code's traceback and what it printed")
     parser.add_argument("--poll", type=float, default=POLL_SECONDS, help=argparse.SUPPRESS)
     return parser
 

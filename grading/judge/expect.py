@@ -135,10 +135,13 @@ def body_of(response) -> str:
 
 
 def _why_500(response) -> str:
+    """Why the answer went wrong: the student's exception behind a 500, or the exception one of
+    their error handlers caught (an ``errorhandler(Exception)`` that swallows ``abort(403)``)."""
     exc = getattr(response, "student_exception", None)
-    if response.status_code != 500 or exc is None:
-        return ""
-    return f" Your code raised {exc.describe()}."
+    if response.status_code == 500 and exc is not None:
+        return f" Your code raised {exc.describe()}."
+    handled = getattr(response, "handled_exception", None)
+    return handled.describe_handled(response.status_code) if handled is not None else ""
 
 
 def explain(response, expected: int | tuple[int, ...] | None = None) -> str:

@@ -145,6 +145,7 @@ def check_seconds(item) -> float:
 
 
 _cpu_key = pytest.StashKey()
+_session_key = pytest.StashKey()
 
 
 def check_needs(item) -> list[str]:
@@ -196,11 +197,11 @@ def pytest_runtest_makereport(item, call):
                 cause = cause_of(call.excinfo.value)
         item.config.stash.setdefault(_outcomes_key, {})[(item.module.__name__, check_name(item))] = status
         points = check_points(item) if status == "passed" else 0.0
-        _emit(
-            item.config,
-            {"event": "result", "name": check_name(item), "status": status, "points": points, "message": message,
-             "cause": cause},
-        )
+        event = {"event": "result", "name": check_name(item), "status": status, "points": points, "message": message,
+                 "cause": cause}
+        if status not in ("passed", "not_run"):
+            event["details"] = _details(item, call)
+        _emit(item.config, event)
         if status != "passed" and report.outcome == "passed":
             report.outcome = "failed"
 
@@ -228,9 +229,10 @@ def _judge(item, call, report) -> tuple[str, str | None]:
             "call that waits forever."
         )
     if isinstance(exc, CheckFailed):
-        return "failed", str(exc)
+        return "failed", str(exc) + _raised_meanwhile(item, str(exc))
     if isinstance(exc, AssertionError):
-        return "failed", str(exc).split("\nassert ")[0].strip() or "An expectation of this check was not met."
+        said = str(exc).split("\nassert ")[0].strip() or "An expectation of this check was not met."
+        return "failed", said + _raised_meanwhile(item, said)
     if isinstance(exc, StudentError):
         return "failed", f"{doing or 'Your code'} raised {exc.describe()}."
     cause = student_cause(exc)  # the student's exception, caught and raised again as another one
@@ -239,6 +241,34 @@ def _judge(item, call, report) -> tuple[str, str | None]:
     if isinstance(cause, StudentError):
         return "failed", f"{doing or 'Your code'} raised {cause.describe()}."
     return "error", f"The grader could not run this check ({type(exc).__name__}: {exc}); tell your instructor."
+
+
+def _raised_meanwhile(item, message: str) -> str:
+    """`` Your code raised ... in app.py, line N (f).`` when student code raised during a failed
+    check whose message does not say so (a grader comparing bodies sees only a 500 page)."""
+    session = item.stash.get(_session_key, None)
+    last = next((f for f in reversed(session.failures) if f.get("type")), None) if session is not None else None
+    if last is None:
+        return ""
+    raised = StudentError(last)
+    if " raised " in message or "Your error handler" in message or raised.describe() in message or (
+            raised.where and raised.where in message):
+        return ""
+    return f" Your code raised {raised.describe()}."
+
+
+def _details(item, call) -> dict | None:
+    """For ``--debug``: the student's frames of the exception behind a failure (or the last one the
+    check saw) and what their code printed during the check."""
+    session = item.stash.get(_session_key, None)
+    exc = _unwrap(call.excinfo.value) if call.excinfo is not None else None
+    behind = exc if isinstance(exc, (StudentError, StudentCodeError)) else (
+        getattr(exc, "student_exception", None) or student_cause(exc) if exc is not None else None)
+    frames = getattr(behind, "frames", None) or []
+    if not frames and session is not None:
+        frames = next((f["frames"] for f in reversed(session.failures) if f.get("frames")), [])
+    printed = session.printed if session is not None else ""
+    return {"frames": frames, "printed": printed} if frames or printed else None
 
 
 SHARED_KINDS = ("import", "missing", "failed", "timeout")
@@ -371,7 +401,8 @@ def session(request, exercise, submission):
     """The sandbox of this check: started on first use, killed (with all it started) at the end."""
     copy, shown = submission
     seconds = request.node.stash.get(_cpu_key, CHECK_SECONDS)
-    check = _GuardedSession(_starter(exercise, copy, shown, seconds), copy, seconds)
+    check = _GuardedSession(_starter(exercise, copy, shown, seconds), copy, seconds, seconds * WALL_FACTOR)
+    request.node.stash[_session_key] = check
     yield check
     check.close()
     if check.level:

@@ -15,7 +15,10 @@ sandbox sent (:mod:`grading.wire`); no student code runs in this process.
 
 Student code that raises reaches a grader as :class:`StudentError` (also an instance of the
 built-in exception it claims to be, so ``except ValueError`` works); code that cannot run at all
-as :class:`StudentCodeError`.
+as :class:`StudentCodeError`. Each :class:`Session` keeps, for ``--debug``, what the student's code
+printed during the check and the student's frames of every exception it saw; code that spun until
+its CPU limit is reported where it was spinning, and later requests to the same view are not
+sent (:attr:`Session.loops`).
 """
 
 from __future__ import annotations
@@ -32,14 +35,17 @@ from grading.judge.sandboxes import Sandbox, SandboxGone
 from grading.sandbox.confine import IMPORT_CPU_SECONDS
 
 SIGXCPU = 24  # Linux and macOS: the signal of a spent CPU-time limit
+PRINTED_LIMIT = 8000  # characters of what a check's code printed, kept for --debug
+WALL_MARGIN = 1.5  # seconds before the check's clock runs out that its sandbox reports where it is stuck
 
 
 class StudentCodeError(Exception):
     """The student's code could not run; the message says why, for the student."""
 
-    def __init__(self, message: str, kind: str = "import"):
+    def __init__(self, message: str, kind: str = "import", frames: list | None = None):
         super().__init__(message)
-        self.kind = kind  # import | missing | failed | timeout | gone
+        self.kind = kind  # import | missing | failed | timeout | gone | not_run
+        self.frames = frames or []  # the student's frames, as the sandbox sent them
 
 
 class StudentError(Exception):
@@ -50,14 +56,24 @@ class StudentError(Exception):
         self.type_name = str(description.get("type", "Exception"))
         self.message = str(description.get("message", ""))
         self.where = str(description.get("where", ""))
+        self.note = str(description.get("note") or "")
+        self.frames = description.get("frames") if isinstance(description.get("frames"), list) else []
+        self.handler = str(description.get("handler") or "")  # an error handler of the student's handled it
+        self.handler_name = str(description.get("handler_name") or "")
 
     def __str__(self) -> str:
         return self.message
 
     def describe(self) -> str:
-        """``ZeroDivisionError: division by zero (app.py, line 9, in crash)``: first line, short."""
+        """``ZeroDivisionError: division by zero in app.py, line 9 (crash)``: first line, short."""
         first = self.message.splitlines()[0][:200].rstrip(".") if self.message else ""
-        return f"{self.type_name}: {first}{self.where}" if first else f"{self.type_name}{self.where}"
+        said = f"{self.type_name}: {first}{self.where}" if first else f"{self.type_name}{self.where}"
+        return f"{said}: {self.note}" if self.note else said
+
+    def describe_handled(self, status: int) -> str:
+        """`` Your error handler handle_error in app.py, line 30 caught Forbidden ... and answered 500.``"""
+        return (f" Your error handler {self.handler_name}{self.handler} caught {self.describe()} and answered "
+                f"{status}.")
 
 
 _student_classes: dict[str, type] = {}
@@ -87,7 +103,8 @@ def answer(reply: dict):
         return reply["ok"]
     if "error" in reply:
         error = reply["error"] if isinstance(reply["error"], dict) else {}
-        raise StudentCodeError(str(error.get("message", "")), kind=str(error.get("kind", "import")))
+        frames = error.get("frames") if isinstance(error.get("frames"), list) else []
+        raise StudentCodeError(str(error.get("message", "")), kind=str(error.get("kind", "import")), frames=frames)
     if "raised" in reply and isinstance(reply["raised"], dict):
         raise student_exception(reply["raised"])
     raise RuntimeError(f"the sandbox could not do what the grader asked: {reply.get('fault', reply)!r}")
@@ -101,20 +118,28 @@ class Session:
 
     in_flight: str | None = None  # the request being answered, for timeout messages
     importing: str | None = None  # the module being imported (or app being built), likewise
+    loops: dict[str, str] = {}  # endpoint -> the request that spun in it: later requests to it are not sent
 
-    def __init__(self, start, student_path: Path, cpu_seconds: float = 0):
+    def __init__(self, start, student_path: Path, cpu_seconds: float = 0, wall_seconds: float = 0):
         self._start = start
         self.cpu_seconds = cpu_seconds  # what the sandbox may use (its wall timeout is longer)
+        # the check's clock: the sandbox gives up (saying where its code was) just before the judge would
+        self.deadline = time.monotonic() + wall_seconds - WALL_MARGIN if wall_seconds > 2 * WALL_MARGIN else None
         self._sandbox: Sandbox | None = None
         self.student_path = student_path
         self.templates: list[tuple[str, dict]] = []
         self.environ: dict[str, str] = {}
         self._sent_environ: dict[str, str] = {}
+        self.printed = ""  # what the student's code printed during the check (capped)
+        self.failures: list[dict] = []  # every exception of student code the check saw, with its frames
+        self.spun: StudentCodeError | None = None
 
     @property
     def sandbox(self) -> Sandbox:
         if self._sandbox is None:
             self._sandbox = self._start()
+            if self.deadline is not None:
+                answer(self._sandbox.ask("deadline", seconds=max(0.5, self.deadline - time.monotonic())))
         return self._sandbox
 
     @property
@@ -122,6 +147,12 @@ class Session:
         return self._sandbox.level if self._sandbox else None
 
     def ask(self, op: str, **params):
+        reply = self._ask(op, **params) if self.spun is None else None
+        if self.spun is not None:  # the sandbox is gone: every later question meets the same cause, raised here
+            raise self.spun
+        return answer(reply)
+
+    def _ask(self, op: str, **params) -> dict | None:
         if self.environ != self._sent_environ:
             gone = [k for k in self._sent_environ if k not in self.environ]
             answer(self.sandbox.ask("environ", set=self.environ, unset=gone))
@@ -130,10 +161,55 @@ class Session:
             Session.importing = str(params.get("module") or params.get("spec") or "").partition(":")[0]
         try:
             reply = self.sandbox.ask(op, **params)
-            Session.importing = None
         except SandboxGone:
             raise self._why_gone() from None
-        return answer(reply)
+        self.note_printed(reply.get("printed"))
+        if isinstance(reply.get("spun"), dict):
+            self.spun = self._spun(reply["spun"])
+            return None
+        Session.importing = None
+        for kind in ("error", "raised"):
+            if isinstance(reply.get(kind), dict):
+                self.failures.append(reply[kind])
+        return reply
+
+    def note_printed(self, text) -> None:
+        """Keep what the code printed: its beginning and its end, when there is too much of it."""
+        if isinstance(text, str) and text:
+            self.printed += text
+            if len(self.printed) > PRINTED_LIMIT:
+                half = PRINTED_LIMIT // 2
+                self.printed = f"{self.printed[:half]}\n… (more) …\n{self.printed[-half:]}"
+
+    def _spun(self, spun: dict) -> StudentCodeError:
+        """The sandbox's last word before its CPU limit ended it: where the student's code was spinning."""
+        self.note_printed(spun.get("printed"))
+        frames = spun.get("frames") if isinstance(spun.get("frames"), list) else []
+        self.failures.append({"type": "", "message": "", "frames": frames})
+        where = spun.get("where") if isinstance(spun.get("where"), dict) else {}
+        at = ""
+        if where.get("file"):
+            name = str(where.get("name") or "")
+            at = f"your code was still running at {where['file']} line {where.get('line')}" + (
+                f" (in {name})" if name and not name.startswith("<") else "")
+        if Session.importing:
+            doing = f"Importing {Session.importing}.py (or building the app)"
+            Session.importing = None
+            return StudentCodeError(
+                f"{doing} never finished: {at or 'your code was still running'} (importing may use "
+                f"{IMPORT_CPU_SECONDS:g} s of CPU time). Look for an endless loop or slow work at module level.",
+                kind="timeout", frames=frames)
+        doing = Session.in_flight or "This check"
+        view = str(spun.get("view") or "")
+        if Session.in_flight and view:
+            Session.loops.setdefault(view, Session.in_flight)
+        if spun.get("late"):
+            return StudentCodeError(
+                f"{doing} never finished: {at or 'your code was still running'} when the check's time was up. "
+                "Look for an endless loop or a call that waits forever.", kind="timeout", frames=frames)
+        return StudentCodeError(
+            f"{doing} never finished: {at or 'your code was still running'} when it had used {self.cpu_seconds:g} s "
+            "of CPU time. Look for an endless loop.", kind="timeout", frames=frames)
 
     def _why_gone(self) -> StudentCodeError:
         """What ended the sandbox, as the student needs to hear it."""
@@ -269,12 +345,20 @@ class RemoteClient:
 
     def open(self, *args, **kwargs) -> flask.Response:
         Session.in_flight = _describe_request(args, kwargs)
-        data = self._session.ask("request", client=self._handle, args=list(args), kwargs=kwargs)
+        avoid = {"avoid": sorted(Session.loops)} if Session.loops else {}
+        data = self._session.ask("request", client=self._handle, args=list(args), kwargs=kwargs, **avoid)
         Session.in_flight = None
+        if "not_run" in data:  # a view that spun in an earlier check: said once, there
+            raise StudentCodeError(f"Not run: {Session.loops.get(str(data['not_run']), 'this view')} loops "
+                                   "(see above).", kind="not_run")
         response = flask.Response(data["body"], status=data["status"], headers=data["headers"])
         request = data["request"]
         response.request = SimpleNamespace(**request)
+        for kind in ("exception", "handled"):
+            if isinstance(data.get(kind), dict):
+                self._session.failures.append(data[kind])
         response.student_exception = StudentError(data["exception"]) if data.get("exception") else None
+        response.handled_exception = StudentError(data["handled"]) if data.get("handled") else None
         response.templates = [(t[0], t[1]) for t in data.get("templates") or []]
         self._session.templates.extend(response.templates)
         return response
@@ -307,6 +391,8 @@ class RemoteRunner:
     def invoke(self, cli=None, args=None, **kwargs):
         data = self._app._session.ask("cli", app=self._app._handle, args=list(args or []))
         exc = data.get("exception")
+        if isinstance(exc, dict):
+            self._app._session.failures.append(exc)
         return SimpleNamespace(output=data["output"], exit_code=data["exit_code"],
                                exception=StudentError(exc) if exc else None)
 

@@ -15,10 +15,11 @@ class CheckResult:
     hint: str | None = None
     doc: str = ""  # what the check is about: its docstring's first paragraph, on one line
     cause: str | None = None  # what went wrong, the key of its hint (grading.judge.expect)
+    details: dict | None = None  # --debug: the student's frames and what their code printed (terminal only)
 
     def to_json(self) -> dict:
         data = asdict(self)
-        del data["doc"], data["cause"]
+        del data["doc"], data["cause"], data["details"]
         return data
 
 

@@ -284,6 +284,7 @@ def _result(job: _Job) -> ExerciseResult:
                 hint=None if status in ("passed", "not_run") else hint,
                 doc=planned["doc"],
                 cause=cause,
+                details=got.get("details") if got and isinstance(got.get("details"), dict) else None,
             )
         )
     result = ExerciseResult(id=ex.id, title=ex.title, status="failed", checks=checks)

@@ -83,7 +83,39 @@ def labelled(label: str, text: str, indent: str, width: int, paint: Painter, *st
     return [lines[0].replace(label, paint(label, *styles), 1), *lines[1:]]
 
 
-def render_exercise(result: ExerciseResult, paint: Painter, width: int = 16, columns: int | None = None) -> str:
+PRINTED_LINES = 40  # lines of what a check's code printed shown under --debug
+
+
+def render_details(details: dict | None, indent: str, columns: int, paint: Painter) -> list[str]:
+    """``--debug``: the student's own traceback (their files only, the rest folded as "…") and
+    what their code printed during the check; every byte of it is the student's, made safe first."""
+    if not details:
+        return []
+    lines = []
+    frames = [f for f in details.get("frames") or [] if isinstance(f, dict)]
+    if frames:
+        lines.append(paint(f"{indent}Your code, most recent call last:", "dim"))
+        for frame in frames:
+            if "file" not in frame:
+                lines.append(f"{indent}  …")
+                continue
+            where = safe.name(f"{frame['file']}, line {frame.get('line')}, in {frame.get('name')}")
+            lines += wrapped(where, indent + "  ", columns)
+            if frame.get("source"):
+                lines.append(f"{indent}    {safe.name(frame['source'])}")
+    printed = (safe.text(details.get("printed")) or "").rstrip()
+    if printed:
+        lines.append(paint(f"{indent}Your code printed:", "dim"))
+        shown = printed.splitlines()
+        if len(shown) > PRINTED_LINES:
+            shown = [*shown[:PRINTED_LINES // 2], f"… ({len(shown) - PRINTED_LINES} more lines) …", *shown[-PRINTED_LINES // 2:]]
+        width = max(columns - len(indent) - 4, 40)
+        lines += [f"{indent}  | {line[:width - 1] + '…' if len(line) > width else line}" for line in shown]
+    return lines
+
+
+def render_exercise(result: ExerciseResult, paint: Painter, width: int = 16, columns: int | None = None,
+                    debug: bool = False) -> str:
     [result] = safe.results([result])  # no escape sequence of a student's reaches the terminal
     score = f"{fmt_points(result.score)}/{fmt_points(result.max_score)}"
     colour = {"passed": "green", "missing": "dim"}.get(result.status, "red" if result.score == 0 else "yellow")
@@ -95,6 +127,9 @@ def render_exercise(result: ExerciseResult, paint: Painter, width: int = 16, col
     columns = columns or terminal_width()
     if result.error:
         lines += [paint(line, "red") for line in wrapped(result.error, "    ", columns)]
+        if debug:
+            cause = next((c for c in result.checks if c.message == result.error and c.details), None)
+            lines += render_details(cause.details if cause else None, "    ", columns, paint)
     said = {result.error} if result.error else set()
     not_run: dict[str, list[CheckResult]] = {}
     for check in result.checks:
@@ -115,6 +150,8 @@ def render_exercise(result: ExerciseResult, paint: Painter, width: int = 16, col
             lines += wrapped(check.message, "      ", columns)
         if check.hint:
             lines += labelled("Hint:", check.hint, "      ", columns, paint, "cyan")
+        if debug:
+            lines += render_details(check.details, "      ", columns, paint)
     for cause, checks in not_run.items():  # the cause once, then the checks it kept from running
         missed = fmt_points(sum(c.max_points for c in checks))
         needed = next((c for c in result.checks if cause == f"needs {c.name} (see above)."), None)

@@ -12,8 +12,11 @@ gets plain data back. This module is the only one that imports student code. It
 - runs a grader's *probe*: a module-level function of the grader, called with the real app,
   whose plain-data result travels back.
 
-Every failure of student code becomes a description (type, message, file and line) the judge
-can put in a message; nothing of it is trusted.
+Every failure of student code becomes a description (type, message, file and line, and the
+frames of the student's files) the judge can put in a message; nothing of it is trusted. What
+the student's code prints is kept (capped) and travels back with the next answer, for
+``--debug``; code that spins until the CPU limit fires sends where it was spinning before the
+process ends.
 """
 
 from __future__ import annotations
@@ -21,27 +24,34 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import inspect
+import linecache
 import os
 import runpy
+import signal
 import sys
 import traceback
 from pathlib import Path
 
 import flask
+import flask.logging
 import werkzeug.serving
 
 from grading import wire
 from grading.sandbox.confine import IMPORT_CPU_SECONDS, cpu_budget
 
 BODY_LIMIT = 4 * 1024 * 1024
+PRINTED_HEAD, PRINTED_TAIL = 3000, 1000  # characters of what a check's code printed that travel back
+MAX_FRAMES = 40
 
 
 class StudentCodeFailed(Exception):
-    """Student code could not run; ``kind`` is import, missing or failed."""
+    """Student code could not run; ``kind`` is import, missing or failed; ``frames``, the student's
+    traceback (see :func:`frames_of`)."""
 
-    def __init__(self, message: str, kind: str = "import"):
+    def __init__(self, message: str, kind: str = "import", frames: list | None = None):
         super().__init__(message)
         self.kind = kind
+        self.frames = frames or []
 
 
 class Host:
@@ -54,8 +64,21 @@ class Host:
         self.run_calls: list[dict] = []
         self.rendered: list | None = None
         self.raised: list = []
+        self.handled: list = []  # (exception, error handler) pairs of the request being answered
+        self.returned_none: list = []  # after_request functions that returned None in it
+        self.printed = Printed()
+        self.sock = None
+        self.answering = False  # between a question and its answer: student code may be running
+        sys.stdout = sys.stderr = self.printed
+        flask.Flask.log_exception = lambda app, exc_info: None  # the judge reports it, with the student's frames
+        flask.logging.default_handler.addFilter(lambda record: _inside(record.pathname, self.root))  # Flask's own logs
+        original_ensure_sync = flask.Flask.ensure_sync
+        flask.Flask.ensure_sync = lambda app, func: self._watched(app, func, original_ensure_sync(app, func))
         flask.template_rendered.connect(self._template, weak=False)
         flask.got_request_exception.connect(self._exception, weak=False)
+        for name in ("SIGXCPU", "SIGPROF"):  # a spent CPU limit: say where the code was spinning, then end
+            if hasattr(signal, name):
+                signal.signal(getattr(signal, name), self._spent)
         calls = self.run_calls
         flask.Flask.run = lambda app, *args, **kwargs: calls.append(_run_call(app, args, kwargs))
         werkzeug.serving.run_simple = lambda *args, **kwargs: calls.append(
@@ -68,12 +91,16 @@ class Host:
     # -- the loop --------------------------------------------------------------------------
 
     def serve(self, sock) -> None:
+        self.sock = sock
         while True:
             try:
                 message = wire.receive(sock)
             except (wire.WireError, OSError):
                 return
-            wire.send(sock, self.answer(message))
+            self.answering = True
+            reply = self.answer(message)
+            self.answering = False
+            wire.send(sock, reply)
 
     def answer(self, message: dict) -> dict:
         op = message.get("op", "")
@@ -81,11 +108,48 @@ class Host:
         if handler is None:
             return {"fault": f"unknown operation {op!r}"}
         try:
-            return {"ok": handler(**message.get("params", {}))}
+            reply = {"ok": handler(**message.get("params", {}))}
         except StudentCodeFailed as exc:
-            return {"error": {"kind": exc.kind, "message": str(exc)}}
+            reply = {"error": {"kind": exc.kind, "message": str(exc), "frames": exc.frames}}
         except BaseException as exc:  # noqa: BLE001 - student code may raise anything, even SystemExit
-            return {"raised": self.describe(exc)}
+            reply = {"raised": self.describe(exc)}
+        printed = self.printed.take()
+        if printed:
+            reply["printed"] = printed
+        return reply
+
+    def _spent(self, signum, frame) -> None:
+        """The CPU limit fired (SIGXCPU, or the import budget's timer): send the judge where the
+        student's code was spinning, as the answer to its question, and end."""
+        try:
+            self._say_where(frame)
+        finally:
+            os._exit(128 + getattr(signal, "SIGXCPU", 24))
+
+    def _late(self, signum, frame) -> None:
+        """The check's clock is nearly out while student code runs (it sleeps, waits, or spins on a
+        crowded machine): say where, and end, before the judge stops waiting."""
+        if self.answering:
+            try:
+                self._say_where(frame, late=True)
+            finally:
+                os._exit(128 + signal.SIGALRM)
+
+    def _say_where(self, frame, late: bool = False) -> None:
+        if not self.answering or self.sock is None:
+            return
+        self.answering = False
+        frames = frames_of(traceback.StackSummary.extract(traceback.walk_stack(frame), lookup_lines=False)[::-1],
+                           self.root)
+        where = next(({k: f[k] for k in ("file", "line", "name")} for f in reversed(frames) if "file" in f), None)
+        wire.send(self.sock, {"spun": {"frames": frames, "where": where, "view": _current_view(), "late": late,
+                                       "printed": self.printed.take()}})
+
+    def op_deadline(self, seconds: float) -> None:
+        """The check's clock: ``seconds`` from now, student code still running is reported (:meth:`_late`)."""
+        if hasattr(signal, "setitimer"):
+            signal.signal(signal.SIGALRM, self._late)
+            signal.setitimer(signal.ITIMER_REAL, float(seconds))
 
     # -- keeping objects the judge refers to ----------------------------------------------------
 
@@ -113,9 +177,15 @@ class Host:
             return sys.modules[name]
         try:
             with cpu_budget(IMPORT_CPU_SECONDS):
+                self._own_cpu_timer()
                 return importlib.import_module(name)
         except BaseException as exc:  # noqa: BLE001
             raise self.explain_import(name, exc) from None
+
+    def _own_cpu_timer(self) -> None:
+        """Inside :func:`cpu_budget`: its timer tells us first, so the judge hears where the code spun."""
+        if hasattr(signal, "SIGPROF"):
+            signal.signal(signal.SIGPROF, self._spent)
 
     def op_import(self, module: str) -> dict:
         before = len(self.run_calls)
@@ -164,10 +234,11 @@ class Host:
         if callable(target):
             try:
                 with cpu_budget(IMPORT_CPU_SECONDS):
+                    self._own_cpu_timer()
                     made = target() if arg is None else target(arg)
             except BaseException as exc:  # noqa: BLE001
                 raise StudentCodeFailed(f"{name}() raised {describe_exception(exc)}{student_frame(exc, self.root)}.",
-                                        kind="failed") from None
+                                        kind="failed", frames=traceback_frames(exc, self.root)) from None
             found = flask_app_of(made)
             if found is not None:
                 return self.keep(found)
@@ -207,14 +278,26 @@ class Host:
     def op_cookie(self, client: int, key: str, value: str, kwargs: dict) -> None:
         self.objects[client].set_cookie(key, value, **kwargs)
 
-    def op_request(self, client: int, args: list, kwargs: dict) -> dict:
-        self.rendered, self.raised = [], []
+    def op_request(self, client: int, args: list, kwargs: dict, avoid: list | None = None) -> dict:
+        """Answer one request; ``avoid`` names views known to loop: a request routed to one of them
+        is not sent (``{"not_run": endpoint}``)."""
+        test_client = self.objects[client]
+        endpoint = _endpoint_of(test_client.application, args, kwargs) if avoid else None
+        if endpoint is not None and endpoint in avoid:
+            return {"not_run": endpoint}
+        self.rendered, self.raised, self.handled, self.returned_none = [], [], [], []
         try:
-            response = self.objects[client].open(*args, **kwargs)
+            response = test_client.open(*args, **kwargs)
             body = response.get_data()
+        except BaseException as exc:  # noqa: BLE001 - Flask let it through (an after_request returning None)
+            self._blame_hook(exc)
+            raise
         finally:
             rendered, self.rendered = self.rendered, None
         request = response.request
+        if self.raised:
+            self._blame_hook(self.raised[-1])
+        handled = self.handled[-1] if self.handled else None
         return {
             "status": response.status_code,
             "headers": list(response.headers.items()),
@@ -223,7 +306,37 @@ class Host:
                         "query_string": request.query_string, "url": request.url},
             "templates": rendered,
             "exception": self.describe(self.raised[-1]) if self.raised else None,
+            "handled": {**self.describe(handled[0]), "handler": place_of(handled[1], self.root),
+                        "handler_name": getattr(handled[1], "__name__", "")} if handled else None,
         }
+
+    def _blame_hook(self, exc: BaseException) -> None:
+        """An after_request function that returned None breaks the request later, in Flask's code
+        ("'NoneType' object is not callable") or the next hook's: name the function that did it."""
+        if self.returned_none:
+            hook, where = self.returned_none[0], place_of(self.returned_none[0], self.root)
+            if not any(_inside(f.filename, self.root) for f in traceback.extract_tb(exc.__traceback__)):
+                exc.__grading_where__ = where
+                exc.__grading_frames__ = function_frames(hook, self.root)
+            name = getattr(hook, "__name__", "?")
+            exc.__grading_note__ = ("an after_request function must return the response, and this one returned None"
+                                    if student_frame(exc, self.root) == where else
+                                    f"{name}{where}, an after_request function, returned None: it must return the response")
+
+    def _watched(self, app, func, wrapped):
+        """Flask calls every function of the app through ``ensure_sync``: note the error handlers
+        that handle an exception and the after_request functions that return None."""
+        host = self
+
+        def call(*args, **kwargs):
+            if len(args) == 1 and isinstance(args[0], BaseException) and _is_error_handler(app, func):
+                host.handled.append((args[0], func))
+            result = wrapped(*args, **kwargs)
+            if result is None and any(func in funcs for funcs in app.after_request_funcs.values()):
+                host.returned_none.append(func)
+            return result
+
+        return call
 
     def op_cli(self, app: int, args: list) -> dict:
         result = self.app(app).test_cli_runner().invoke(args=args)
@@ -252,6 +365,7 @@ class Host:
                 rule = flask.request.url_rule
                 view = sender.view_functions.get(rule.endpoint) if rule is not None else None
                 exception.__grading_where__ = view_place(view, self.root) if view is not None else ""
+                exception.__grading_frames__ = function_frames(view, self.root) if view is not None else []
             except Exception:
                 pass
         self.raised.append(exception)
@@ -261,7 +375,8 @@ class Host:
         (``class ConfigError(RuntimeError)`` is a RuntimeError), its message and where it was raised."""
         base = next((c.__name__ for c in type(exc).__mro__ if c.__module__ == "builtins"), "Exception")
         return {"type": type(exc).__name__, "builtin": base, "message": _message(exc),
-                "where": student_frame(exc, self.root)}
+                "where": student_frame(exc, self.root), "note": str(getattr(exc, "__grading_note__", ""))[:300],
+                "frames": traceback_frames(exc, self.root) or getattr(exc, "__grading_frames__", [])}
 
     def explain_import(self, name: str, exc: BaseException, running: bool = False) -> StudentCodeFailed:
         file = f"{name.replace('.', '/')}.py"
@@ -271,8 +386,9 @@ class Host:
             return StudentCodeFailed(f"{where} has a syntax error on line {exc.lineno}: {exc.msg}.")
         if isinstance(exc, SystemExit):
             return StudentCodeFailed(f"{doing} called sys.exit({exc.code!r}): a module must not end the program "
-                                     "when it is imported.")
-        return StudentCodeFailed(f"{doing} raised {describe_exception(exc)}{student_frame(exc, self.root)}.")
+                                     "when it is imported.", frames=traceback_frames(exc, self.root))
+        return StudentCodeFailed(f"{doing} raised {describe_exception(exc)}{student_frame(exc, self.root)}.",
+                                 frames=traceback_frames(exc, self.root))
 
 
 def fast_password_hashing() -> None:
@@ -461,24 +577,76 @@ def describe_exception(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
+def place(file: str, line: int, name: str = "") -> str:
+    """`` in app.py, line 12 (show_post)``: where in the student's files, as messages say it."""
+    shown = "" if not name or name.startswith("<") or name == "top-level template code" else f" ({name})"
+    return f" in {file}, line {line}{shown}"
+
+
+def _inside(filename: str, root: Path) -> bool:
+    return filename.startswith(str(root) + os.sep)
+
+
 def student_frame(exc: BaseException, root: Path) -> str:
-    """`` (app.py, line 12, in show_post)`` for the last frame of ``exc`` in student code (or, for an
-    exception Flask raised about what a view did, such as a return value it rejects, the view's)."""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith(str(root) + os.sep)]
+    """`` in app.py, line 12 (show_post)`` for the last frame of ``exc`` in student code (or, for an
+    exception Flask raised about what a view or hook did, such as a return value it rejects, theirs)."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if _inside(f.filename, root)]
     if not frames:
         return getattr(exc, "__grading_where__", "")
     f = frames[-1]
-    return f" ({os.path.relpath(f.filename, root)}, line {f.lineno}, in {f.name})"
+    return place(os.path.relpath(f.filename, root), f.lineno, f.name)
+
+
+def frames_of(summary, root: Path) -> list[dict]:
+    """The frames of a stack or traceback as plain data: the student's files as ``{"file", "line",
+    "name", "source"}`` (file relative to the exercise), every run of other frames (the engine,
+    Flask, Werkzeug, Jinja) folded into one ``{"folded": n}``."""
+    frames: list[dict] = []
+    for f in summary:
+        if _inside(f.filename, root):
+            source = linecache.getline(f.filename, f.lineno).strip()
+            frames.append({"file": os.path.relpath(f.filename, root), "line": f.lineno, "name": f.name,
+                           "source": source[:200]})
+        elif frames and "folded" in frames[-1]:
+            frames[-1]["folded"] += 1
+        else:
+            frames.append({"folded": 1})
+    return frames[-MAX_FRAMES:] if any("file" in f for f in frames) else []
+
+
+def traceback_frames(exc: BaseException, root: Path) -> list[dict]:
+    """The student's frames of ``exc``'s traceback (see :func:`frames_of`)."""
+    try:
+        return frames_of(traceback.StackSummary.extract(traceback.walk_tb(exc.__traceback__), lookup_lines=False), root)
+    except Exception:  # noqa: BLE001 - a traceback is student data too
+        return []
+
+
+def function_frames(function, root: Path) -> list[dict]:
+    """A student's function as the one frame of a traceback: the line :func:`view_place` names."""
+    where = view_place(function, root)
+    try:
+        file, _, rest = where.removeprefix(" in ").partition(", line ")
+        line = int(rest.split(" ")[0])
+        source = linecache.getline(str(root / file), line).strip()[:200]
+        return [{"folded": 1}, {"file": file, "line": line, "name": getattr(function, "__name__", "?"), "source": source}]
+    except (ValueError, TypeError):
+        return []
+
+
+def place_of(function, root: Path) -> str:
+    """Where a function of the student's is: its ``return`` line if it has one, else its ``def``."""
+    return view_place(function, root)
 
 
 def view_place(view, root: Path) -> str:
-    """`` (app.py, line 55, in get_user)``: the view's ``return`` line if it has one, else its ``def``."""
+    """`` in app.py, line 55 (get_user)``: the view's ``return`` line if it has one, else its ``def``."""
     import ast
     import textwrap
 
     view = inspect.unwrap(view)
     code = getattr(view, "__code__", None)
-    if code is None or not code.co_filename.startswith(str(root) + os.sep):
+    if code is None or not _inside(code.co_filename, root):
         return ""
     line = code.co_firstlineno
     try:
@@ -488,7 +656,86 @@ def view_place(view, root: Path) -> str:
         line = first + max(returns) - 1 if len(returns) == 1 else first + tree.body[0].lineno - 1
     except (OSError, SyntaxError, IndexError, TypeError):
         pass
-    return f" ({os.path.relpath(code.co_filename, root)}, line {line}, in {code.co_name})"
+    return place(os.path.relpath(code.co_filename, root), line, code.co_name)
+
+
+def _is_error_handler(app, func) -> bool:
+    return any(func in handlers.values() for codes in app.error_handler_spec.values() for handlers in codes.values())
+
+
+def _current_view() -> str:
+    """The endpoint of the request being answered, if any."""
+    try:
+        rule = flask.request.url_rule if flask.has_request_context() else None
+        return str(rule.endpoint) if rule is not None else ""
+    except Exception:  # noqa: BLE001
+        return ""
+
+
+def _endpoint_of(app, args: list, kwargs: dict) -> str | None:
+    """The endpoint a request made by the test client with these arguments would reach."""
+    from flask.testing import EnvironBuilder
+    from werkzeug.exceptions import HTTPException
+    from werkzeug.routing import RequestRedirect
+
+    kwargs = {k: v for k, v in kwargs.items() if k not in ("buffered", "follow_redirects")}
+    try:
+        builder = EnvironBuilder(app, *args, **kwargs)
+        try:
+            environ = builder.get_environ()
+        finally:
+            builder.close()
+        return app.url_map.bind_to_environ(environ).match()[0]
+    except (HTTPException, RequestRedirect, Exception):  # noqa: BLE001 - then the request is simply sent
+        return None
+
+
+class Printed:
+    """``sys.stdout`` and ``sys.stderr`` in the sandbox: what the student's code prints, capped at
+    its first and last characters, taken by each answer."""
+
+    encoding = "utf-8"
+    errors = "replace"
+
+    def __init__(self):
+        self.head: list[str] = []
+        self.size = 0
+        self.tail = ""
+        self.dropped = 0
+
+    def write(self, text) -> int:
+        text = str(text)
+        if self.size < PRINTED_HEAD:
+            part = text[:PRINTED_HEAD - self.size]
+            self.head.append(part)
+            self.size += len(part)
+            text = text[len(part):]
+        if text:
+            self.tail = (self.tail + text)[-PRINTED_TAIL:]
+            self.dropped += len(text)
+        return len(text)
+
+    def take(self) -> str:
+        text = "".join(self.head)
+        if self.dropped > PRINTED_TAIL:
+            text += f"\n… ({self.dropped - PRINTED_TAIL} more characters) …\n"
+        text += self.tail
+        self.head, self.size, self.tail, self.dropped = [], 0, "", 0
+        return text
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        import io
+
+        raise io.UnsupportedOperation("fileno")
 
 
 def spawned(argv: list[str]) -> None:
