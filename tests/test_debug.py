@@ -170,15 +170,17 @@ def test_debug_grades_afresh_though_the_result_is_cached(tmp_path):
     assert "| about to greet" in debug.stdout, debug.stdout
 
 
-def test_printed_output_is_capped(tmp_path):
+def test_printed_output_is_capped_and_made_safe(tmp_path):
     root = tmp_path / "root"
     hello_that_prints_and_raises(root)
     app = root / "01-hello" / "app.py"
-    app.write_text(app.read_text().replace('print("about to greet")', 'print("spam" * 100_000)\n    print("last words")'))
+    app.write_text(app.read_text().replace(
+        'print("about to greet")', 'print("\\x1b[2J" + "spam" * 100_000)\n    print("last words")'))
 
     debug = run_grading(root, "--debug", cache=tmp_path / "cache")
 
     assert "more characters" in debug.stdout and "| last words" in debug.stdout, debug.stdout[-2000:]
+    assert "| \\x1b[2Jspam" in debug.stdout and "\x1b" not in debug.stdout  # no escape sequence reaches the terminal
     assert len(debug.stdout) < 20_000
 
 

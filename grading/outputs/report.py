@@ -103,7 +103,7 @@ def render_details(details: dict | None, indent: str, columns: int, paint: Paint
             lines += wrapped(where, indent + "  ", columns)
             if frame.get("source"):
                 lines.append(f"{indent}    {safe.name(frame['source'])}")
-    printed = (safe.text(details.get("printed")) or "").rstrip()
+    printed = (safe.text(details.get("printed"), limit=10_000) or "").rstrip()
     if printed:
         lines.append(paint(f"{indent}Your code printed:", "dim"))
         shown = printed.splitlines()
