@@ -352,6 +352,19 @@ def test_watch_watches_a_finished_exercise_it_is_given(tmp_path, commands):
     assert "On to 02-routing" not in watch.output[seen:], "still full marks: nothing new, it stays"
 
 
+def test_watch_with_debug_shows_the_students_traceback_and_what_they_printed(tmp_path, commands):
+    """The first look at every exercise is cached (no traceback): --debug grades the watched one afresh."""
+    root = tmp_path / "root"
+    app = copy(root, "solutions", "01-hello") / "app.py"
+    app.write_text(app.read_text().replace('    return "Hello, Flask!"', '    print("about to greet")\n    return {}["hello"]'))
+    env = {"GRADING_CACHE_DIR": str(tmp_path / "cache"), "NO_COLOR": "1", "GRADING_INVOKED_FROM": str(COURSE_DIR),
+           "COLUMNS": "200"}
+    watch = commands("grading.commands.watch", "01", "--debug", "--root", str(root), env=env)
+    watch.wait_for(r"KeyError: 'hello' in app\.py, line 9 \(index\)")
+    watch.wait_for(r"app\.py, line 9, in index\n +return \{\}\[\"hello\"\]\n")
+    watch.wait_for(r"Your code printed:\n +\| about to greet\n")
+
+
 def test_hint_gives_no_hint_for_a_check_that_was_not_run(tmp_path):
     root = tmp_path / "root"
     folder = copy(root, "solutions", "09-database")
