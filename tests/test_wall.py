@@ -190,3 +190,61 @@ def test_gradescope_refuses_the_process_level_in_results_json(tmp_path, monkeypa
     assert gradescope.main(["--autograder-root", str(tmp_path)]) == 2
     results = json.loads((tmp_path / "results" / "results.json").read_text(encoding="utf-8"))
     assert results["score"] == 0 and results["tests"] == [] and "--allow-process-level" in results["output"]
+
+
+# -- resources per sandbox, and a busy machine costs no points --------------------------------------
+
+SPINNERS = '''import os, time
+    for _ in range(8):  # eight busy processes: each under the per-process limit, together far over it
+        if os.fork() == 0:
+            while True:
+                pass
+    time.sleep(60)
+    return "Hello, Flask!"'''
+
+
+def test_cpu_time_is_counted_over_every_process_of_a_sandbox(grade):
+    """Eight forked busy loops share one CPU budget: the check stops on CPU time, long before its clock."""
+    graded = grade.mutant("01-hello", {"app.py": [('return "Hello, Flask!"', SPINNERS)]})
+    check = graded.check("index_says_hello")
+    assert check.status == "timeout" and "CPU time" in check.message, graded.explain()
+    assert graded.lost == {"index_says_hello"}
+    assert graded.result.seconds < 30
+
+
+def test_a_check_starved_of_cpu_by_others_still_passes(tmp_path):
+    """A view needing 2.5 s of CPU, on one CPU shared with eight busy processes, passes: the time it
+    waited for the CPU does not count against its clock (15 s), which it would otherwise overrun."""
+    root = tmp_path / "root"
+    shutil.copytree(COURSE_DIR / "solutions" / "01-hello", root / "01-hello")
+    app = root / "01-hello" / "app.py"
+    app.write_text(app.read_text().replace(
+        'return "Hello, Flask!"',
+        'import time\n    end = time.process_time() + 2.5\n    while time.process_time() < end:\n        pass\n'
+        '    return "Hello, Flask!"'))
+    cpu = sorted(os.sched_getaffinity(0))[0]
+    hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"], start_new_session=True,  # own autogroups
+                            preexec_fn=lambda: os.sched_setaffinity(0, {cpu}))
+            for _ in range(8)]
+    try:
+        report = tmp_path / "report.json"
+        proc = subprocess.run(
+            [sys.executable, "-m", "grading", "--no-cache", "--root", str(root), "--json", str(report), "01"],
+            cwd=COURSE_DIR, capture_output=True, text=True, timeout=300,
+            preexec_fn=lambda: os.sched_setaffinity(0, {cpu}),
+        )
+    finally:
+        for hog in hogs:
+            hog.kill()
+    exercise = json.loads(report.read_text())["exercises"][0]
+    check = next(c for c in exercise["checks"] if c["name"] == "index_says_hello")
+    assert check["status"] == "passed", (check, proc.stdout[-2000:])
+
+
+def test_a_report_graded_at_the_process_level_says_it_is_untrusted(grade_cli):
+    """`--json` at the process level carries the warning; at a real wall it does not."""
+    weak = grade_cli(COURSE_DIR / "solutions", "01", env={"GRADING_ISOLATION": "process"})
+    assert weak.report["untrusted"].startswith("UNTRUSTED")
+    if levels_here():
+        strong = grade_cli(COURSE_DIR / "solutions", "01")
+        assert "untrusted" not in strong.report

@@ -136,6 +136,13 @@ def pytest_collection_modifyitems(session, config, items):
         item.add_marker(pytest.mark.timeout(seconds * WALL_FACTOR), append=False)
 
 
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
+def pytest_timeout_cancel_timer(item):
+    """Before pytest-timeout stops a check's clock: stop it here first, where the sandboxes' watchdog
+    (which moves it while the machine is too busy to run the student's code) cannot race it."""
+    sandboxes.WATCHDOG.cancel_deadline()
+
+
 def check_seconds(item) -> float:
     """The CPU time a check's sandbox may use: its ``@pytest.mark.timeout``, or the graders' default."""
     marker = item.get_closest_marker("timeout")

@@ -132,6 +132,7 @@ class Zygote:
             raise SandboxGone(f"no sandbox could be started: {reply.get('fault')}")
         sandbox = Sandbox(ours, lambda: self._request({"op": "kill", "pid": reply["pid"], "level": level}), scratch, level)
         sandbox.ended = lambda: self._request({"op": "status", "pid": reply["pid"]}).get("ended")
+        WATCHDOG.watch(sandbox, reply["pid"], cpu_seconds)
         return sandbox
 
     def close(self) -> None:
@@ -174,6 +175,7 @@ class Sandbox:
             raise
 
     def close(self) -> None:
+        WATCHDOG.forget(self)
         with contextlib.suppress(OSError):
             self.sock.close()
         with contextlib.suppress(Exception):
@@ -220,6 +222,110 @@ class SpawnedSandbox(Sandbox):
         super().__init__(sock, kill, scratch, "process")
         self.ended = lambda: None if process.poll() is None else (
             128 - process.returncode if process.returncode < 0 else process.returncode)
+
+
+class Watchdog:
+    """Resources per sandbox, not per process, and a clock that a busy machine does not run down.
+
+    A thread of the judge looks at every live sandbox of this process four times a second, through
+    ``/proc``: the CPU time of all its processes together (a sandbox past its check's budget gets
+    SIGXCPU, as a spent limit sends, and its check fails with the CPU-time message), and how long its
+    processes waited for a CPU they were ready to use (``/proc/PID/schedstat``). That waiting is the
+    machine's load, not the student's code: it is added to the check's wall-clock deadline (the
+    timer pytest-timeout set), so another student's load never costs a check its points. Code that
+    sleeps or blocks waits for no CPU, and still meets the clock.
+    """
+
+    PERIOD = 0.25
+    MOST_ADDED = 120.0  # seconds one check's deadline may move, in all
+
+    def __init__(self):
+        self.live: dict[Sandbox, tuple[int, float]] = {}
+        self.waited: dict[Sandbox, float] = {}
+        self.added = 0.0
+        self.thread = None
+        self.lock = __import__("threading").Lock()
+
+    def watch(self, sandbox: Sandbox, pid: int, cpu_seconds: float) -> None:
+        if not sys.platform.startswith("linux"):
+            return
+        with self.lock:
+            if not self.live:
+                self.added = 0.0
+            self.live[sandbox] = (pid, cpu_seconds)
+            self.waited[sandbox] = 0.0
+            if self.thread is None or not self.thread.is_alive():
+                import threading
+
+                self.thread = threading.Thread(target=self._run, name="sandbox-watchdog", daemon=True)
+                self.thread.start()
+
+    def forget(self, sandbox: Sandbox) -> None:
+        with self.lock:
+            self.live.pop(sandbox, None)
+            self.waited.pop(sandbox, None)
+
+    def _run(self) -> None:
+        while True:
+            time.sleep(self.PERIOD)
+            with self.lock:
+                watched = list(self.live.items())
+            starved = 0.0
+            for sandbox, (pid, budget) in watched:
+                tree = _process_tree(pid)
+                cpu, waited = _usage(tree)
+                if budget and cpu > budget + 0.5:
+                    for member in tree:
+                        with contextlib.suppress(OSError):
+                            os.kill(member, signal.SIGXCPU)
+                with self.lock:
+                    if sandbox in self.waited:
+                        starved = max(starved, waited - self.waited[sandbox])
+                        self.waited[sandbox] = max(waited, self.waited[sandbox])
+            if starved > 0.05 and self.added < self.MOST_ADDED:
+                self._push_deadline(min(starved, self.MOST_ADDED - self.added))
+
+    def _push_deadline(self, seconds: float) -> None:
+        with self.lock:  # never re-armed after the check cancelled it (see cancel_deadline)
+            left, interval = signal.getitimer(signal.ITIMER_REAL)
+            if left > 0:  # a check's wall-clock timer is running: it did not get these seconds
+                signal.setitimer(signal.ITIMER_REAL, left + seconds, interval)
+                self.added += seconds
+
+    def cancel_deadline(self) -> None:
+        """The check is over: its wall-clock timer stops, and the thread cannot move it any more."""
+        with self.lock:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+WATCHDOG = Watchdog()
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _process_tree(pid: int) -> list[int]:
+    """``pid`` and every process below it (Linux keeps each task's children)."""
+    found, todo = [], [pid]
+    while todo and len(found) < 4096:
+        one = todo.pop()
+        found.append(one)
+        with contextlib.suppress(OSError, ValueError):
+            for task in os.listdir(f"/proc/{one}/task"):
+                with open(f"/proc/{one}/task/{task}/children") as f:
+                    todo.extend(int(child) for child in f.read().split())
+    return found
+
+
+def _usage(pids: list[int]) -> tuple[float, float]:
+    """CPU seconds used (children that ended included) and seconds spent waiting for a CPU, summed."""
+    cpu = waited = 0.0
+    for pid in pids:
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            with open(f"/proc/{pid}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+            cpu += sum(int(x) for x in fields[11:15]) / _TICKS  # utime, stime, cutime, cstime
+            with open(f"/proc/{pid}/schedstat") as f:
+                waited += int(f.read().split()[1]) / 1e9
+    return cpu, waited
 
 
 def hypothesis_home() -> str:

@@ -8,6 +8,7 @@ import sys
 import textwrap
 
 from grading.judge.results import CheckResult, ExerciseResult
+from grading.judge.sandboxes import UNTRUSTED
 from grading.outputs import safe
 
 REPORT_VERSION = 1
@@ -20,12 +21,15 @@ REPORT_VERSION = 1
 def report_json(results: list[ExerciseResult]) -> dict:
     """The JSON report: every text made safe (:mod:`.safe`), so it round-trips through any reader."""
     results = safe.results(results)
-    return {
+    report = {
         "version": REPORT_VERSION,
         "score": float(sum(r.score for r in results)),
         "max_score": float(sum(r.max_score for r in results)),
         "exercises": [r.to_json() for r in results],
     }
+    if any(r.isolation == "process" for r in results):  # no wall: say so wherever the grade goes
+        report["untrusted"] = UNTRUSTED
+    return report
 
 
 # -- terminal -------------------------------------------------------------------------------

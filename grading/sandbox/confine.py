@@ -46,7 +46,7 @@ LIMITS = {  # resource name -> (soft, hard)
     "RLIMIT_CORE": (0, 0),
     "RLIMIT_CPU": (120, 125),  # CPU seconds: an endless loop ends even if nothing else stops it
 }
-NPROC = 96  # processes, where the sandbox has a user id of its own
+NPROC = 32  # processes, where the sandbox has a user id of its own (each sandbox has its own)
 # CPU seconds that importing a student's module (or calling its factory) may use: a correct one
 # takes milliseconds, so a module that never finishes importing is stopped long before the check's
 # own limit, and a class with one looping student is graded in seconds, not minutes.
