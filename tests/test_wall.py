@@ -47,7 +47,7 @@ PROBE = textwrap.dedent('''
             path = os.path.join(shared, marker)
             tried("saw_earlier:" + shared, lambda: open(path).read())
             tried("wrote:" + shared, lambda: open(path, "w").write("remember me"))
-        tried("write_own_copy", lambda: open("mine.txt", "w").write("ok"))
+        tried("write_own_copy", lambda: open(os.path.join(os.path.dirname(__file__), "mine.txt"), "w").write("ok"))
         try:
             found["root"] = sorted(os.listdir("/"))
         except OSError:  # the uid level (Landlock) does not even list it
@@ -114,7 +114,7 @@ def test_a_sandbox_sees_only_the_allow_list_and_keeps_nothing(level, tmp_path, s
 
 def test_the_probe_finds_what_the_wall_hides_when_there_is_no_wall(secret):
     """Control: without a sandbox the same probe reads the secret and the solutions."""
-    namespace: dict = {"COURSE": str(COURSE_DIR)}
+    namespace: dict = {"COURSE": str(COURSE_DIR), "__file__": str(secret)}
     exec(PROBE, namespace)  # noqa: S102 - our own probe, run here on purpose
     found = namespace["look"](str(secret), f"control-{os.getpid()}")
     assert found["read_secret"] is True and found["list_course_solutions"] is True
