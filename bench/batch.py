@@ -9,8 +9,9 @@ hostile students that loop forever or call sys.exit at import: in a class of 13,
 then times one real ``python -m grading.commands.batch`` run over it and prints students per minute and
 the peak memory of the whole run (see ``bench/memory.py``), each beside its goal. It does so
 twice: on the class as made, where many exercise folders are equal (an untouched starter, the
-reference solution), which batch grades once; and on the same class with every file made the
-student's own (``--distinct``), where every folder is graded. Where the grading
+reference solution), which batch grades once; and on a class whose code really differs
+(``--distinct``: other correct styles, mistakes, half-done exercises, every file the student's
+own), where every folder is graded. Where the grading
 requirements are not installed (the Python that runs nox, after the Quick start) it runs
 ``nox -s batch`` instead, which installs them once.
 """
@@ -52,7 +53,7 @@ def main() -> None:
     for distinct in (False, True):
         with tempfile.TemporaryDirectory(prefix="bench-class-") as tmp:
             class_dir = Path(tmp) / "class"
-            counts = make_class(class_dir, args.students, exercises, distinct=distinct)
+            made = make_class(class_dir, args.students, exercises, distinct=distinct)
             cmd = [*batch_command(), str(class_dir), *(e.id for e in exercises),
                    "--out", str(Path(tmp) / "gradebook")]
             if args.jobs:
@@ -60,9 +61,8 @@ def main() -> None:
             run = measure(cmd, cwd=COURSE)
             if run.returncode:
                 sys.exit(f"grading.commands.batch exited {run.returncode}:\n{run.stderr[-2000:]}")
-        kinds = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
-        print(f"{args.students} students ({kinds}) x {len(exercises)} exercises, "
-              f"{'every file their own' if distinct else 'as made (equal folders graded once)'}, "
+        print(f"{args.students} students ({made}) x {len(exercises)} exercises, "
+              f"{'distinct: other styles, mistakes, half done, every file their own' if distinct else 'as made (equal folders graded once)'}, "
               f"{args.jobs or available_cpus() + 1} jobs, Python {sys.version.split()[0]}")
         print(f"  {run.seconds:.1f} s: {args.students / run.seconds * 60:.1f} students per minute "
               f"(goal: {GOAL_RATE} on 2 cores), {args.students * len(exercises) / run.seconds:.1f} exercises per second")

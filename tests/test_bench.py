@@ -38,6 +38,37 @@ def test_distinct_class_has_no_two_equal_files(tmp_path):
     assert len(set(apps)) == 3 and apps[1].rstrip().endswith("# student-002")
 
 
+def test_distinct_class_hands_in_other_styles_mistakes_and_half_done_work(tmp_path):
+    """``--distinct``: per exercise, many different folders, not just the solution and the starter."""
+    proc = subprocess.run(
+        [sys.executable, "-S", "bench/make_class.py", "20", str(tmp_path / "class"), "--distinct"],
+        cwd=COURSE_DIR, capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    sorts = dict(reversed(part.split(" ", 1)) for part in proc.stdout.split("exercises: ")[1].strip().split(", "))
+    assert set(sorts) == {"alternative", "half-done", "mistake", "solution", "starter"}
+    assert int(sorts["mistake"]) + int(sorts["half-done"]) > 20 * 15 * 0.25
+    solution = (COURSE_DIR / "solutions" / "05-templates" / "templates" / "hello.html").read_text(encoding="utf-8")
+    handed_in = set()
+    for student in (tmp_path / "class").iterdir():
+        folder = student / "exercises" if (student / "exercises").is_dir() else student
+        app = (folder / "05-templates" / "app.py").read_text(encoding="utf-8")
+        templates = sorted((folder / "05-templates" / "templates").glob("*.html"))
+        handed_in.add((app.rsplit("\n# student-", 1)[0], *(t.read_text(encoding="utf-8") for t in templates)))
+    assert len(handed_in) >= 6  # the solution, the starter, other styles, different mistakes
+    assert any(solution not in folder for folder in handed_in)
+
+
+def test_mutants_are_read_from_the_tests_without_importing_them():
+    sys.path.insert(0, str(COURSE_DIR))
+    from bench.make_class import alternatives, mutants
+
+    found = mutants(COURSE_DIR)
+    assert {"templates/hello.html": [("{{ name }}", "{{ name|safe }}")]} in found["05-templates"]
+    assert set(found) == {e.id for e in load_course(COURSE_DIR)}  # a mistake for every exercise
+    assert all(folder.is_dir() for folders in alternatives(COURSE_DIR).values() for folder in folders)
+
+
 def test_bench_batch_imports_with_the_standard_library_and_measures(tmp_path):
     proc = subprocess.run(
         [sys.executable, "-S", "-c", "import sys; sys.path.insert(0, '.'); import bench.batch"],
@@ -50,7 +81,7 @@ def test_bench_batch_imports_with_the_standard_library_and_measures(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.count("students per minute") == 2 and proc.stdout.startswith("3 students (")
-    assert "every file their own" in proc.stdout
+    assert "distinct: other styles, mistakes, half done, every file their own" in proc.stdout
     assert "MB peak (summed PSS of the command and all its processes; sampled every" in proc.stdout
 
 
