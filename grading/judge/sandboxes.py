@@ -37,7 +37,7 @@ START_TIMEOUT = 30.0
 LEVEL_NAMES = {
     "user": "its own user and Linux namespaces",
     "namespaces": "Linux user namespaces",
-    "uid": "its own user id and Landlock (root without namespaces, e.g. in Docker)",
+    "uid": "its own user id, and Landlock where the kernel has it (root without namespaces, e.g. in Docker)",
     "process": "a separate process only",
 }
 

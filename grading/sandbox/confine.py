@@ -276,7 +276,7 @@ SYS_LANDLOCK = {"create": 444, "add": 445, "restrict": 446}  # the same on every
 def _own_uid(wall: Wall) -> None:
     """Root where namespaces are refused (Docker's default seccomp profile): become a user id that
     owns nothing but the private copy and the temporary folder, with ``no_new_privs``, and (where the
-    kernel has Landlock, 5.13+) restrict the file system to the same allow-list as the namespace
+    kernel has Landlock, 5.13+, and no seccomp filter refuses it) restrict the file system to the same allow-list as the namespace
     levels' root, and signals and abstract sockets to the sandbox's own processes."""
     if os.geteuid() != 0:
         raise WallError("the uid level needs root")
@@ -318,8 +318,8 @@ def _landlock(libc, wall: Wall) -> None:
     import ctypes
 
     abi = landlock_abi()
-    if abi < 1:
-        raise WallError("Landlock is not available: the uid level cannot restrict the file system")
+    if abi < 1:  # an older kernel, or a seccomp filter that refuses it: the classic Unix wall alone
+        return
     handled = (1 << 13) - 1 | ((1 << 13) if abi >= 2 else 0) | ((1 << 14) if abi >= 3 else 0) | ((1 << 15) if abi >= 5 else 0)
     scoped = 0b11 if abi >= 6 else 0  # abstract unix sockets and signals: only within the sandbox
     attr = (ctypes.c_uint64 * 3)(handled, 0, scoped)
