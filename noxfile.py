@@ -56,15 +56,44 @@ nox.options.sessions = ["grade"]
 nox.options.envdir = str(ROOT / ".nox")  # one set of environments, also from an exercise folder
 
 
+# The students' sessions (grade, run, flask, pytest, watch, hint) need the same pinned requirements,
+# so they share one environment, grade's: the others use no environment of their own and run
+# grade's Python, after asking nox to make it (`nox -s grade` with PREPARE_ONLY set) the first
+# time. grade notes where its environment is in SHARED_ENV_NOTE, in nox's --envdir (.nox).
+SHARED_ENV_NOTE = "students-environment"
+PREPARE_ONLY = "GRADING_PREPARE_ONLY"
+
+
+def pinned_stamp(extra: tuple[str, ...] = (), lock: Path = LOCK) -> str:
+    """What an environment with exactly the pinned requirements (and ``extra``) notes it has."""
+    return hashlib.sha256(lock.read_bytes() + "\0".join(extra).encode()).hexdigest()
+
+
 def install_pinned(session: nox.Session, *extra: str, lock: Path = LOCK) -> None:
     """Install the pinned requirements (``lock``), unless this virtualenv already has exactly them."""
-    wanted = hashlib.sha256(lock.read_bytes() + "\0".join(extra).encode()).hexdigest()
+    wanted = pinned_stamp(extra, lock)
     stamp = Path(session.virtualenv.location) / ".installed-lock"
     if stamp.is_file() and stamp.read_text() == wanted:
         return
     session.install("-r", str(lock), *extra, env={"UV_COMPILE_BYTECODE": "1"})
     if not session.posargs or "--help" not in session.posargs:
         stamp.write_text(wanted)
+
+
+def shared_environment(session: nox.Session) -> Path:
+    """The students' environment (grade's), made or brought up to date by nox the first time."""
+    envdir = session.cache_dir.parent  # nox's --envdir
+    note = envdir / SHARED_ENV_NOTE
+    location = Path(note.read_text(encoding="utf-8").strip()) if note.is_file() else None
+    stamp = location / ".installed-lock" if location else None
+    if stamp is None or not stamp.is_file() or stamp.read_text() != pinned_stamp():
+        session.log("The students' environment is made once (nox -s grade's), in seconds.")
+        command = [sys.executable, "-m", "nox", "-f", str(ROOT / "noxfile.py"), "--envdir", str(envdir), "-s", "grade"]
+        code = run_to_the_end(command, cwd=ROOT, env={**os.environ, PREPARE_ONLY: "1"})
+        if code or not note.is_file():
+            raise SystemExit(code or 1)
+        location = Path(note.read_text(encoding="utf-8").strip())
+    return location
 
 
 def run_and_keep_exit_code(session: nox.Session, *args: str) -> None:
@@ -76,19 +105,28 @@ def run_and_keep_exit_code(session: nox.Session, *args: str) -> None:
 
 
 def run_for_student(session: nox.Session, module: str, *args: str) -> None:
-    """``MODULE.main(ARGS POSARGS)`` in the session's environment (``python -I grading/_boot.py``), told where nox was started
-    (inside an exercise folder, the command works on that exercise). nox ends with the command's
-    exit status but without its red "Command ... failed" line: a grade below full marks is an
-    answer, not a crash. Ctrl-C reaches the command, which says goodbye itself."""
-    install_pinned(session)
-    python = shutil.which("python", path=session.bin)
+    """``MODULE.main(ARGS POSARGS)`` in the students' environment (``python -I grading/_boot.py``),
+    told where nox was started (inside an exercise folder, the command works on that exercise).
+    nox ends with the command's exit status but without its red "Command ... failed" line: a
+    grade below full marks is an answer, not a crash. Ctrl-C reaches the command, which says
+    goodbye itself."""
+    if session.venv_backend == "none":  # run, flask, pytest, watch, hint: grade's environment
+        location = shared_environment(session)
+        bin_dir = str(location / ("Scripts" if os.name == "nt" else "bin"))
+    else:  # grade owns it
+        install_pinned(session)
+        location, bin_dir = Path(session.virtualenv.location), session.bin
+        (session.cache_dir.parent / SHARED_ENV_NOTE).write_text(str(location), encoding="utf-8")
+        if os.environ.get(PREPARE_ONLY):
+            return
+    python = shutil.which("python", path=bin_dir)
     command_line = ["-I", BOOT, f"{module}:main", *args, *session.posargs]
     session.log(" ".join(["python", *command_line]))
     env = {
         **os.environ,
         "GRADING_INVOKED_FROM": session.invoked_from,
-        "VIRTUAL_ENV": session.virtualenv.location,
-        "PATH": os.pathsep.join([session.bin, os.environ.get("PATH", "")]),
+        "VIRTUAL_ENV": str(location),
+        "PATH": os.pathsep.join([bin_dir, os.environ.get("PATH", "")]),
     }
     code = run_to_the_end([python, *command_line], cwd=ROOT, env=env)
     if code:
@@ -101,31 +139,31 @@ def grade(session: nox.Session) -> None:
     run_for_student(session, "grading.commands.grade")
 
 
-@nox.session
+@nox.session(venv_backend="none")  # grade's environment
 def run(session: nox.Session) -> None:
     """Serve an exercise's app in debug mode: nox -s run -- EXERCISE [--port N]."""
     run_for_student(session, "grading.commands.serve", "run")
 
 
-@nox.session
+@nox.session(venv_backend="none")  # grade's environment
 def flask(session: nox.Session) -> None:
     """Run a flask command in an exercise's folder: nox -s flask -- EXERCISE init-db."""
     run_for_student(session, "grading.commands.serve", "flask")
 
 
-@nox.session
+@nox.session(venv_backend="none")  # grade's environment
 def pytest(session: nox.Session) -> None:
     """Run your own tests of an exercise (15-testing): nox -s pytest -- EXERCISE [PYTEST ARGS]."""
     run_for_student(session, "grading.commands.serve", "pytest")
 
 
-@nox.session
+@nox.session(venv_backend="none")  # grade's environment
 def watch(session: nox.Session) -> None:
     """Grade the exercise you work on each time you save, then go on to the next one."""
     run_for_student(session, "grading.commands.watch")
 
 
-@nox.session
+@nox.session(venv_backend="none")  # grade's environment
 def hint(session: nox.Session) -> None:
     """The next, more concrete hint for each failed check: nox -s hint -- EXERCISE."""
     run_for_student(session, "grading.commands.hints")

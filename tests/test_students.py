@@ -243,6 +243,18 @@ def test_nox_inside_an_exercise_folder_grades_that_exercise(nox_envdir):
     assert "02-routing" not in done.stdout.split("Total:")[0]
 
 
+def test_the_student_commands_share_grades_environment(tmp_path):
+    """nox -s flask (like run, pytest, watch, hint) makes no environment of its own: it runs grade's, made once."""
+    envdir = tmp_path / "envs"
+    done = nox(envdir, COURSE_DIR, "-s", "flask", "--", "--root", str(COURSE_DIR / "solutions"), "01", "routes")
+    assert done.returncode == 0 and "/" in done.stdout, done.stdout + done.stderr
+    assert "Session grade was successful" in done.stdout + done.stderr, "grade's environment was made by nox"
+    assert sorted(p.name for p in envdir.iterdir() if p.is_dir() and p.name != ".cache") == ["grade"]
+    again = nox(envdir, COURSE_DIR, "-s", "pytest", "--", "15", "--version")
+    assert again.returncode == 0 and "Session grade" not in again.stdout + again.stderr, again.stdout + again.stderr
+    assert sorted(p.name for p in envdir.iterdir() if p.is_dir() and p.name != ".cache") == ["grade"]
+
+
 # -- hints, in steps --------------------------------------------------------------------------------
 
 
