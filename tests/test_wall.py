@@ -248,3 +248,23 @@ def test_a_report_graded_at_the_process_level_says_it_is_untrusted(grade_cli):
     if levels_here():
         strong = grade_cli(COURSE_DIR / "solutions", "01")
         assert "untrusted" not in strong.report
+
+
+HOGS = '''import os, time
+    for _ in range(6):  # six processes of 400 MB each: under the per-process limit, together over the sandbox's
+        if os.fork() == 0:
+            block = bytearray(400 << 20)
+            for i in range(0, len(block), 4096):
+                block[i] = 1
+            time.sleep(60)
+    time.sleep(60)
+    return "Hello, Flask!"'''
+
+
+def test_memory_is_counted_over_every_process_of_a_sandbox(grade):
+    """Six forked processes of 400 MB each: the sandbox is ended as a whole, and the check says so."""
+    graded = grade.mutant("01-hello", {"app.py": [('return "Hello, Flask!"', HOGS)]})
+    check = graded.check("index_says_hello")
+    assert check.status != "passed" and "memory" in check.message, graded.explain()
+    assert graded.lost == {"index_says_hello"}
+    assert graded.result.seconds < 30

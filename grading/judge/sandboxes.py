@@ -273,11 +273,11 @@ class Watchdog:
             starved = 0.0
             for sandbox, (pid, budget) in watched:
                 tree = _process_tree(pid)
-                cpu, waited = _usage(tree)
+                cpu, waited, memory = _usage(tree)
                 if budget and cpu > budget + 0.5:
-                    for member in tree:
-                        with contextlib.suppress(OSError):
-                            os.kill(member, signal.SIGXCPU)
+                    _signal_all(tree, signal.SIGXCPU)
+                if memory > SANDBOX_MEMORY:  # every process under its own limit, together over the sandbox's
+                    _signal_all(tree, signal.SIGKILL)
                 with self.lock:
                     if sandbox in self.waited:
                         starved = max(starved, waited - self.waited[sandbox])
@@ -300,6 +300,8 @@ class Watchdog:
 
 WATCHDOG = Watchdog()
 _TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+SANDBOX_MEMORY = 1536 << 20  # resident bytes of all a sandbox's processes together (each has 1 GiB of data)
 
 
 def _process_tree(pid: int) -> list[int]:
@@ -315,17 +317,26 @@ def _process_tree(pid: int) -> list[int]:
     return found
 
 
-def _usage(pids: list[int]) -> tuple[float, float]:
-    """CPU seconds used (children that ended included) and seconds spent waiting for a CPU, summed."""
+def _usage(pids: list[int]) -> tuple[float, float, int]:
+    """CPU seconds used (children that ended included), seconds spent waiting for a CPU, and bytes of
+    memory resident, summed over ``pids``."""
     cpu = waited = 0.0
+    memory = 0
     for pid in pids:
         with contextlib.suppress(OSError, ValueError, IndexError):
             with open(f"/proc/{pid}/stat", "rb") as f:
                 fields = f.read().rsplit(b")", 1)[1].split()
             cpu += sum(int(x) for x in fields[11:15]) / _TICKS  # utime, stime, cutime, cstime
+            memory += int(fields[21]) * _PAGE  # rss, in pages
             with open(f"/proc/{pid}/schedstat") as f:
                 waited += int(f.read().split()[1]) / 1e9
-    return cpu, waited
+    return cpu, waited, memory
+
+
+def _signal_all(pids: list[int], sig: int) -> None:
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            os.kill(pid, sig)
 
 
 def hypothesis_home() -> str:
