@@ -53,8 +53,11 @@ def read_code(copy: Path) -> Code:
                 path = Path(here) / name
                 if len(files) >= FILES_LIMIT or not name.endswith(SUFFIXES) or path.is_symlink():
                     continue
-                with path.open("rb") as f:
-                    data = f.read(FILE_LIMIT + 1)
+                try:
+                    with path.open("rb") as f:
+                        data = f.read(FILE_LIMIT + 1)
+                except OSError:  # unreadable: it is graded as it is, but compares with nothing
+                    continue
                 if len(data) <= FILE_LIMIT:
                     files[path.relative_to(exercise).as_posix()] = data.decode("utf-8", "replace")
     return found
