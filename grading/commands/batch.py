@@ -260,16 +260,16 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
         return EXIT_INTERRUPTED
     book.write([])
     summary(book, graded, time.monotonic() - start, out)
-    compare_code(book, codes, chosen, out, whole_class=not (args.student or args.shard), course_dir=course_dir)
+    print(compare_code(book, codes, chosen, out, whole_class=not (args.student or args.shard), course_dir=course_dir))
     return EXIT_OK
 
 
 def compare_code(book: Gradebook, codes: dict[str, similarity.Code], exercises: list[Exercise], out: Path,
-                 whole_class: bool, course_dir: Path = COURSE_DIR) -> None:
-    """Write similarity.html and .csv for a run that graded the whole class (a part would compare a part)."""
+                 whole_class: bool, course_dir: Path = COURSE_DIR) -> str:
+    """Write similarity.html and .csv for a run that graded the whole class (a part would compare a
+    part); return what to tell the instructor."""
     if not whole_class:
-        print(f"Code similarity: not compared (only part of the class was graded); {out / similarity.HTML} is as it was.")
-        return
+        return f"Code similarity: not compared (only part of the class was graded); {out / similarity.HTML} is as it was."
     starters = similarity.read_code(course_dir / "exercises")
     starters = {e.id: starters.get(e.id, {}) for e in exercises}
     names = {name: row.identity.get("name", "") for name, row in book.rows.items()}
@@ -277,10 +277,9 @@ def compare_code(book: Gradebook, codes: dict[str, similarity.Code], exercises: 
     try:
         pairs = similarity.write(out, codes, starters, names)
     except ImportError as exc:  # run without nox, from requirements/grading.txt alone
-        print(f"Code similarity: not compared ({exc.name} is not installed: nox -s batch installs requirements/batch.txt).")
-        return
-    print(f"Code similarity: {len(pairs)} pair{'s' * (len(pairs) != 1)} of students alike past "
-          f"{similarity.THRESHOLD:.0%} ({time.monotonic() - started:.1f} s): {out / similarity.HTML}")
+        return f"Code similarity: not compared ({exc.name} is not installed: nox -s batch installs requirements/batch.txt)."
+    return (f"Code similarity: {len(pairs)} pair{'s' * (len(pairs) != 1)} of students alike past "
+            f"{similarity.THRESHOLD:.0%} ({time.monotonic() - started:.1f} s): {out / similarity.HTML}")
 
 
 def name_students(book: Gradebook, roster: list[dict[str, str]], folders: list[str], everyone: list[str] = (),
