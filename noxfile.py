@@ -13,6 +13,7 @@
     nox -s verify                after changing the course: every solution, starter, alternative, test
     nox -s classroom             after changing the course: rewrite the Classroom workflow and the graders' manifest
     nox -s template -- DIR       write the students' repository (the Classroom template) into DIR
+                                 (--repository ORG/NAME: Classroom grades with the graders of that repository)
     nox -s gradescope            build dist/gradescope-autograder.zip
     nox -s tests                 run our own tests (what CI runs)
     nox -s lock                  re-pin requirements/grading.txt after changing a requirement
@@ -96,10 +97,10 @@ def shared_environment(session: nox.Session) -> Path:
     return location
 
 
-def run_and_keep_exit_code(session: nox.Session, *args: str) -> None:
+def run_and_keep_exit_code(session: nox.Session, *args: str, **kwargs) -> None:
     """Run a command; leave nox with the command's own exit status (2 means usage error)."""
     try:
-        session.run(*args, external=False)
+        session.run(*args, external=False, **kwargs)
     except nox.command.CommandFailed as failed:
         raise SystemExit(failed.return_code or 1) from None
 
@@ -199,11 +200,11 @@ def classroom(session: nox.Session) -> None:
 
 @nox.session
 def template(session: nox.Session) -> None:
-    """Write the students' repository (the Classroom template): nox -s template -- DIR."""
+    """Write the students' repository (the Classroom template): nox -s template -- DIR [--repository ORG/NAME [--ref REF]]."""
     install_pinned(session)
     # DIR is where the instructor typed it from: nox itself runs in this folder
-    args = [a if a.startswith("-") else os.path.join(session.invoked_from, a) for a in session.posargs]
-    run_and_keep_exit_code(session, "python", "-I", BOOT, "grading.commands.template:main", *args)
+    run_and_keep_exit_code(session, "python", "-I", BOOT, "grading.commands.template:main", *session.posargs,
+                           env={"GRADING_INVOKED_FROM": session.invoked_from})
 
 
 @nox.session

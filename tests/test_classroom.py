@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 import yaml
 
@@ -81,3 +83,69 @@ def test_readme_gives_instructors_the_courses_total_points():
     total = f"{sum(exercise_points(EXERCISES).values()):g}"
     readme = " ".join((COURSE_DIR / "README.md").read_text(encoding="utf-8").split())
     assert f"({total} for the whole course)" in readme and f"worth **{total} points**" in readme
+
+
+TEMPLATE_WORKFLOW = render_workflow(EXERCISES, exercise_points(EXERCISES), "acme/flask-template", "v2")
+
+
+def steps_of(text: str) -> dict[str, dict]:
+    [job] = yaml.safe_load(text)["jobs"].values()
+    return {step["name"]: step for step in job["steps"]}
+
+
+def test_template_workflow_checks_out_the_course_beside_the_students_work():
+    """With --repository the course's engine, graders and metadata come from the template, read-only."""
+    steps = steps_of(TEMPLATE_WORKFLOW)
+    names = list(steps)
+    student, course = steps["Checkout code"], steps["Checkout the course's graders"]
+    assert names.index("Checkout the course's graders") < names.index("Grade every exercise")
+    assert student["with"] == {"persist-credentials": False, "path": "student"}
+    assert course["uses"] == "actions/checkout@v5"
+    assert course["with"] == {"repository": "acme/flask-template", "ref": "v2", "path": "course",
+                              "persist-credentials": False, "token": "${{ secrets.TEMPLATE_TOKEN || github.token }}"}
+    grading = steps["Grade every exercise"]
+    assert grading["working-directory"] == "course"
+    assert grading["run"].rstrip().endswith('nox -s grade -- --root "$GITHUB_WORKSPACE/student/exercises"')
+    assert yaml.safe_load(TEMPLATE_WORKFLOW)["permissions"] == {"contents": "read"}
+
+
+def test_template_workflow_without_ref_takes_the_default_branch():
+    text = render_workflow(EXERCISES, exercise_points(EXERCISES), "acme/flask-template")
+    assert "ref" not in steps_of(text)["Checkout the course's graders"]["with"]
+    assert "acme/flask-template (its default branch)" in " ".join(line.lstrip("# ") for line in text.splitlines())
+
+
+def test_grading_runs_as_root_where_sudo_allows_it():
+    """GitHub's runners give passwordless sudo: as root the sandbox gets its own user and namespaces."""
+    for text in (COMMITTED, TEMPLATE_WORKFLOW):
+        grading = steps_of(text)["Grade every exercise"]
+        assert grading["shell"] == "bash"
+        assert 'if sudo -n true 2>/dev/null; then as_root=(sudo -E env "PATH=$PATH"); fi' in grading["run"]
+        assert '"${as_root[@]}" nox -s grade' in grading["run"]
+        assert subprocess.run(["bash", "-n", "-c", grading["run"]], capture_output=True).returncode == 0
+
+
+def test_every_expression_names_a_step_or_context_the_workflow_has():
+    """What a linter would catch: a `${{ }}` naming a step id that does not exist, or an unknown context."""
+    for text in (COMMITTED, TEMPLATE_WORKFLOW):
+        [job] = yaml.safe_load(text)["jobs"].values()
+        ids = {step["id"] for step in job["steps"] if "id" in step}
+        runners = {runner_id(e.id) for e in EXERCISES}
+        expressions = re.findall(r"\$\{\{(.*?)\}\}", text) + [s["if"] for s in job["steps"] if "if" in s] + [job["if"]]
+        for expression in expressions:
+            for ref in re.findall(r"\b(steps|secrets|github|env|vars)\.([\w.-]+)", expression):
+                context, path = ref
+                if context == "steps":
+                    step, kind, output = path.split(".")
+                    assert step in ids and kind == "outputs" and output in runners, expression
+                else:
+                    assert (context, path) in {("secrets", "TEMPLATE_TOKEN"), ("github", "token"),
+                                               ("github", "actor")}, expression
+
+
+def test_template_command_refuses_what_is_not_a_repository(tmp_path):
+    for args in (["--repository", "not a repo"], ["--repository", "acme/x", "--ref", "a b"], ["--ref", "main"]):
+        proc = subprocess.run([sys.executable, "-m", "grading.commands.template", str(tmp_path / "t"), *args],
+                              cwd=COURSE_DIR, capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 2 and "error:" in proc.stderr, args
+        assert not (tmp_path / "t").exists()

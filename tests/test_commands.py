@@ -105,10 +105,12 @@ needs_nox = pytest.mark.skipif(NOX is None, reason="nox is not on PATH (CI insta
 
 @needs_nox
 def test_nox_s_template_writes_the_students_repository(course, tmp_path):
-    """`nox -s template -- DIR` writes the template, whose README only shows its own sessions."""
-    proc = nox(course, "-s", "template", "--", str(tmp_path / "template"))
+    """`nox -s template -- DIR --repository ORG/NAME`, DIR as typed (from where nox runs), writes the
+    template, whose README only shows its own sessions and whose workflow grades with ORG/NAME's graders."""
+    proc = nox(course, "-s", "template", "--", "../flask-exercises-template", "--repository", "acme/flask-template")
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    template = tmp_path / "template"
+    template = course.parent / "flask-exercises-template"
+    assert "repository: acme/flask-template" in (template / ".github" / "workflows" / "classroom.yml").read_text()
     assert (template / "graders" / "MANIFEST.sha256").is_file()
     assert not (template / "solutions").exists()
     shown, sessions = documented_sessions(template / "README.md"), noxfile_sessions(template / "noxfile.py")

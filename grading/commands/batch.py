@@ -39,7 +39,8 @@ from pathlib import Path
 
 from grading.commands.shards import parse as parse_shard
 from grading.commands.shards import shard_of
-from grading.commands.template import course_manifest
+from grading.commands.classroom import WORKFLOW
+from grading.commands.template import course_manifest, is_template_workflow
 from grading.judge import sandboxes
 from grading.judge.course import COURSE_DIR, ID_PATTERN, Exercise, UsageError, load_course, select
 from grading.judge.integrity import changed_files
@@ -98,7 +99,8 @@ def graders_changed(root: Path, course_dir: Path) -> list[str]:
     checkout = checkout_of(root)
     if not (checkout / "graders").is_dir():
         return []
-    return changed_files(checkout, expected=course_manifest(course_dir))
+    changed = changed_files(checkout, expected=course_manifest(course_dir))
+    return [rel for rel in changed if rel != WORKFLOW.as_posix() or not is_template_workflow(checkout, course_dir)]
 
 
 def learn(root: Path, copy: Path) -> dict:

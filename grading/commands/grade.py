@@ -6,6 +6,8 @@ import argparse
 import contextlib
 import json
 import os
+import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -16,7 +18,7 @@ from grading.judge.integrity import changed_files, warning
 from grading.judge.sandboxes import LEVEL_NAMES
 from grading.judge.worker import grade
 from grading.outputs import safe
-from grading.outputs.classroom import write_github_output, write_step_summary
+from grading.outputs.classroom import graders_note, isolation_note, write_github_output, write_step_summary
 from grading.outputs.junit import write_junit
 from grading.outputs.report import (
     Painter,
@@ -114,6 +116,9 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
         user_path(args.json_path).write_text(json.dumps(report_json(ordered), indent=2) + "\n", encoding="utf-8")
     if args.junit_path:
         write_junit(user_path(args.junit_path), ordered, tampered)
+    if outputs.files["summary"]:
+        notes = (graders_note(course_origin(course_dir, root)), isolation_note(level))
+        outputs.notes = tuple(note for note in notes if note)
     outputs.write(ordered, tampered)  # every student process has ended by now
     return EXIT_OK if all(r.full_marks for r in ordered) else EXIT_NOT_FULL
 
@@ -127,6 +132,7 @@ class GitHubOutputs:
 
     def __init__(self, output: Path | None, summary: Path | None):
         self.files = {"output": output, "summary": summary}
+        self.notes: tuple[str, ...] = ()  # under the summary's title: which graders, which wall
         self.sizes = {name: _size(path) for name, path in self.files.items() if path}
 
     @classmethod
@@ -143,7 +149,25 @@ class GitHubOutputs:
         if self.files["output"]:  # one output per exercise, for Classroom's reporter
             write_github_output(self.files["output"], results)
         if self.files["summary"]:
-            write_step_summary(self.files["summary"], results, tampered)
+            write_step_summary(self.files["summary"], results, tampered, self.notes)
+
+
+def course_origin(course_dir: Path, root: Path) -> dict | None:
+    """Where the course that graded came from, when it graded exercises outside itself (Classroom's
+    checkout of the template): its GitHub repository and commit, as far as git knows them. ``None``
+    when a checkout graded its own exercises (the student's copy of the graders)."""
+    if Path(root).resolve().is_relative_to(Path(course_dir).resolve()):
+        return None
+
+    def git(*args: str) -> str:
+        command = ["git", "-c", "safe.directory=*", "-C", str(course_dir), *args]
+        try:
+            return subprocess.run(command, capture_output=True, text=True, timeout=30).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            return ""
+
+    remote = re.search(r"github\.com[:/]([\w.-]+/[\w.-]+?)(?:\.git)?/?$", git("remote", "get-url", "origin"))
+    return {"repository": remote.group(1) if remote else None, "commit": git("rev-parse", "HEAD") or None}
 
 
 def isolation_of(results) -> str | None:

@@ -9,7 +9,8 @@ every ``private/`` folder of ``graders/data/`` (15-testing's rewrite and held-ba
 the course's own graders use them in batch grading and on Gradescope).
 
 ``DIR`` must be empty, or hold an earlier template (then its ``.git`` is kept and the rest is
-written again): build, commit, push.
+written again): build, commit, push. ``--repository ORG/NAME`` (where the template will live) makes
+its Classroom workflow grade with the graders checked out from there, never the student's copies.
 """
 
 from __future__ import annotations
@@ -22,8 +23,11 @@ import shutil
 import sys
 from pathlib import Path
 
-from grading.judge.course import COURSE_DIR
-from grading.judge.integrity import MANIFEST, read_manifest, write_manifest
+import yaml
+
+from grading.commands.local import invoked_from
+from grading.judge.course import COURSE_DIR, load_course
+from grading.judge.integrity import MANIFEST, _read, read_manifest, write_manifest
 
 COPIED = ("exercises", "graders", "grading", "requirements", ".github/workflows/classroom.yml", ".gitignore")
 LEFT_OUT = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", ".hypothesis", "private", "instance")
@@ -78,6 +82,36 @@ def course_manifest(course_dir: Path) -> dict[str, set[str]]:
     return accepted
 
 
+def is_template_workflow(checkout: Path, course_dir: Path = COURSE_DIR) -> bool:
+    """Whether ``checkout``'s Classroom workflow is, byte for byte, the one ``nox -s template --
+    DIR --repository ORG/NAME [--ref REF]`` writes for this course (for the repository it names)."""
+    from grading.commands.classroom import WORKFLOW, render_workflow
+
+    data = _read(checkout / WORKFLOW)
+    if isinstance(data, str):  # a link, a device, a huge file: never read
+        return False
+    try:
+        text = data.decode("utf-8")
+        [job] = yaml.safe_load(text)["jobs"].values()
+        [source] = [s["with"] for s in job["steps"] if "repository" in (s.get("with") or {})]
+    except (UnicodeDecodeError, yaml.YAMLError, TypeError, KeyError, ValueError, AttributeError):
+        return False
+    points = committed_points(course_dir)
+    exercises = [e for e in load_course(course_dir) if e.id in points]
+    return text == render_workflow(exercises, points, str(source["repository"]), source.get("ref"))
+
+
+def committed_points(course_dir: Path) -> dict[str, float]:
+    """Each exercise's points, as the header of the course's own workflow lists them (a test keeps it current)."""
+    from grading.commands.classroom import WORKFLOW
+
+    try:
+        text = (course_dir / WORKFLOW).read_text(encoding="utf-8")
+    except OSError:
+        return {}
+    return {m[1]: float(m[2]) for m in re.finditer(r"(?m)^#   (\d\d-[a-z0-9-]+) +([\d.]+) points$", text)}
+
+
 def _check_target(target: Path, course_dir: Path) -> None:
     if not target.exists() or not any(target.iterdir()):
         return
@@ -87,8 +121,10 @@ def _check_target(target: Path, course_dir: Path) -> None:
         raise SystemExit(f"error: {target} is neither empty nor an earlier template")
 
 
-def build(target: Path, course_dir: Path = COURSE_DIR) -> Path:
-    """Write the students' repository into ``target``; return it."""
+def build(target: Path, course_dir: Path = COURSE_DIR, repository: str | None = None, ref: str | None = None) -> Path:
+    """Write the students' repository into ``target``; return it. With ``repository`` (where the
+    template will live, ``ORG/NAME``), its Classroom workflow grades with the graders checked out
+    from there (at ``ref``), never with the student's copies."""
     _check_target(target, course_dir)
     target.mkdir(parents=True, exist_ok=True)
     for old in target.iterdir():
@@ -104,6 +140,10 @@ def build(target: Path, course_dir: Path = COURSE_DIR) -> Path:
     (target / MANIFEST).unlink(missing_ok=True)
     for name, text in rewritten_files(course_dir).items():
         (target / name).write_text(text, encoding="utf-8")
+    if repository:
+        from grading.commands.classroom import write_workflow
+
+        write_workflow(target, load_course(course_dir), repository, ref)
     write_manifest(target)
     return target
 
@@ -111,11 +151,33 @@ def build(target: Path, course_dir: Path = COURSE_DIR) -> Path:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="nox -s template --", description=__doc__.splitlines()[0])
     parser.add_argument("target", metavar="DIR", help="an empty folder, or a clone of an earlier template")
+    parser.add_argument("--repository", metavar="ORG/NAME", type=repository_name,
+                        help="the template's GitHub repository: Classroom then grades with the graders checked out from it")
+    parser.add_argument("--ref", metavar="REF", type=git_ref,
+                        help="the branch, tag or commit of --repository to grade with (default: its default branch)")
     args = parser.parse_args(argv)
-    target = build(Path(args.target))
+    if args.ref and not args.repository:
+        parser.error("--ref needs --repository")
+    target = build(invoked_from() / args.target, repository=args.repository, ref=args.ref)
     print(f"wrote the students' template in {target}")
+    if args.repository:
+        print(f"its Classroom workflow grades with the graders of {args.repository} ({args.ref or 'its default branch'})")
     print("next: commit it, push it to its own repository, and make that the Classroom template")
     return 0
+
+
+def repository_name(text: str) -> str:
+    """``ORG/NAME`` as GitHub spells a repository."""
+    if not re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}", text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a GitHub repository: give ORG/NAME")
+    return text
+
+
+def git_ref(text: str) -> str:
+    """A branch, tag or commit name (no spaces, no characters git refuses)."""
+    if not re.fullmatch(r"[A-Za-z0-9._/-]{1,200}", text) or ".." in text or text.startswith(("-", "/")):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a branch, tag or commit")
+    return text
 
 
 if __name__ == "__main__":

@@ -1,7 +1,15 @@
-"""The course: exercises found from their ``exercise.yaml``, in order."""
+"""The course: exercises found from their ``exercise.yaml`` and their graders, in order.
+
+A student may delete or rename an exercise folder, and with it its ``exercise.yaml``: the
+exercise is still the course's (its grader says so), graded as missing, out of its full points,
+and a folder whose name is close to its id (``02_routing``, ``02-Routing``, ``routing``) is named
+(:func:`renamed_folder`) so the student can rename it back.
+"""
 
 from __future__ import annotations
 
+import difflib
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,6 +18,7 @@ import yaml
 
 COURSE_DIR = Path(__file__).resolve().parents[2]  # grading/judge/course.py -> the course
 ID_PATTERN = re.compile(r"^(\d\d)-[a-z0-9]+(?:-[a-z0-9]+)*$")
+RENAME_LIKENESS = 0.75  # how alike (difflib's ratio) a folder's name must be to an exercise's id or slug
 
 # The hint for a cause that is rarely what a check's own hint is about (grading.judge.expect names the causes)
 CAUSE_HINTS = {
@@ -130,9 +139,69 @@ def load_exercise(meta_dir: Path, course_dir: Path = COURSE_DIR) -> Exercise:
 
 
 def load_course(course_dir: Path = COURSE_DIR) -> list[Exercise]:
-    """Every exercise of the course, in the order students take them."""
+    """Every exercise of the course, in the order students take them.
+
+    An exercise whose folder is gone (or renamed) is known from its grader, with the title its
+    grader gives; a renamed folder is not an exercise of its own.
+    """
     metas = sorted(p.parent for p in (course_dir / "exercises").glob("*/exercise.yaml"))
-    return sorted((load_exercise(m, course_dir) for m in metas), key=lambda e: (e.order, e.id))
+    graded = grader_ids(course_dir)
+    lost = sorted(graded - {m.name for m in metas})
+    exercises = [_from_grader(i, course_dir) for i in lost]
+    for meta in metas:
+        if ID_PATTERN.match(meta.name) or not renamed_to(meta.name, lost):
+            exercises.append(load_exercise(meta, course_dir))
+    return sorted(exercises, key=lambda e: (e.order, e.id))
+
+
+def grader_ids(course_dir: Path = COURSE_DIR) -> set[str]:
+    """The exercises the course grades: one per ``graders/test_NN_slug.py``."""
+    ids = {exercise_id_for_grader(p) for p in (course_dir / "graders").glob("test_*.py")}
+    return {i for i in ids if ID_PATTERN.match(i)}
+
+
+def _from_grader(exercise_id: str, course_dir: Path) -> Exercise:
+    """An exercise whose folder is gone: what its grader says (``Grader for 02-routing: URL rules.``)."""
+    grader = course_dir / "graders" / module_name_for(exercise_id)
+    try:
+        first = grader.read_text(encoding="utf-8").lstrip().removeprefix('"""').splitlines()[0]
+    except (OSError, IndexError, UnicodeDecodeError):
+        first = ""
+    title = first.partition(": ")[2].strip().rstrip('".').strip() or exercise_id[3:].replace("-", " ")
+    return Exercise(id=exercise_id, title=title[0].upper() + title[1:], order=int(exercise_id[:2]), idea="",
+                    app="app:app", requirements=(), hints={}, course_dir=course_dir)
+
+
+def _plain(name: str) -> str:
+    """``02_Routing (copy)`` -> ``02-routing-copy``: what is left of a name once case and separators go."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def _likeness(name: str, exercise_id: str) -> float:
+    plain, slug = _plain(name), exercise_id[3:]
+    if plain in (exercise_id, slug):
+        return 1.0
+    return max(difflib.SequenceMatcher(None, plain, target).ratio() for target in (exercise_id, slug))
+
+
+def renamed_to(name: str, exercise_ids) -> str | None:
+    """The exercise a folder named ``name`` looks like, renamed (``02_routing`` -> ``02-routing``), if any."""
+    scores = [(_likeness(name, i), i) for i in exercise_ids if name != i]
+    best = max(scores, default=(0.0, None))
+    return best[1] if best[0] >= RENAME_LIKENESS else None
+
+
+def renamed_folder(root: Path, exercise_id: str, course_ids=()) -> str | None:
+    """The folder of ``root`` that looks like ``exercise_id``'s, renamed: ``02_routing``, ``02-Routing``,
+    ``routing``. Folders named exactly as another of ``course_ids`` are that exercise's, never a rename."""
+    try:
+        names = sorted(e.name for e in os.scandir(root) if e.is_dir(follow_symlinks=False))
+    except OSError:
+        return None
+    taken = set(course_ids) | {exercise_id}
+    scored = [(_likeness(n, exercise_id), n) for n in names if n not in taken and not n.startswith((".", "__"))]
+    scored = [(score, n) for score, n in scored if renamed_to(n, taken) == exercise_id]
+    return max(scored)[1] if scored else None
 
 
 def select(exercises: list[Exercise], wanted: list[str]) -> list[Exercise]:

@@ -18,7 +18,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grading.judge.course import ID_PATTERN
+from grading.judge.course import ID_PATTERN, grader_ids, renamed_folder
 
 SKIPPED_NAMES = {"__pycache__", ".git", ".pytest_cache", ".hypothesis", ".grading-cache", "__MACOSX", ".nox"}
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a bigger file in an exercise folder is left out of the copy
@@ -198,7 +198,8 @@ def private_copy(  # noqa: PLR0913
     folder that is itself a link, gives nothing (the exercises are then missing). A file or folder
     reached twice through links is copied once (a file is hard-linked inside its exercise, a folder
     left out), the walk is iterative and bounded, and the copy has budgets of files and bytes:
-    what was left out is said in ``notes``, one sentence each.
+    what was left out is said in ``notes``, one sentence each. A folder that looks like a missing
+    exercise's renamed (``02_routing``) is copied under its own name, so the report can name it.
     """
     budget = Budget()
     home = home or checkout_of(root)
@@ -210,10 +211,14 @@ def private_copy(  # noqa: PLR0913
     elif leads_out(root, home_real):
         budget.note(f"{root.name}/ leads out of your folder (a link): not graded")
     else:
+        course_ids = grader_ids() | set(exercise_ids)
         for exercise_id in exercise_ids:
             folder = root / exercise_id
+            if not folder.is_dir() or folder.is_symlink():  # a folder renamed is copied as it is named, and named
+                renamed = renamed_folder(root, exercise_id, course_ids)
+                folder = root / renamed if renamed else folder
             if folder.is_dir() and not folder.is_symlink() and not leads_out(folder, home_real):
-                _copy_tree(os.path.realpath(folder), str(out / exercise_id), home_real, budget)
+                _copy_tree(os.path.realpath(folder), str(out / folder.name), home_real, budget)
             if budget.entries < 0 or budget.files <= 0:
                 break
     if notes is not None:

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grading.judge import sandboxes
-from grading.judge.course import Exercise, requirement_modules
+from grading.judge.course import Exercise, grader_ids, renamed_folder, requirement_modules
 from grading.judge.cpus import available_cpus
 from grading.judge.results import CheckResult, ExerciseResult
 from grading.judge.walk import remove_tree
@@ -252,6 +252,15 @@ def _needs_restart(job: _Job) -> bool:
     return bool(left) and job.restarts < MAX_RESTARTS
 
 
+def missing_message(root: Path, exercise: Exercise) -> str:
+    """An exercise folder not found, and the folder that looks like it renamed, if there is one."""
+    where = f"{root.name}/{exercise.id} was not found"
+    renamed = renamed_folder(root, exercise.id, grader_ids(exercise.course_dir))
+    if renamed:
+        return f"{where}, but {root.name}/{renamed} is there: rename it back to {exercise.id}."
+    return where + "."
+
+
 def _result(job: _Job) -> ExerciseResult:
     ex = job.exercise
     checks = []
@@ -259,13 +268,14 @@ def _result(job: _Job) -> ExerciseResult:
         "The grading process stopped during this check: your code ended Python "
         "(os._exit, a crash, or a signal)."
     )
+    missing = missing_message(job.root, ex) if job.missing else None
     for planned in job.plan:
         name = planned["name"]
         got = job.results.get(name)
         cause = got.get("cause") if got else None
         hint = ex.hint(name.split("[")[0], cause)
         if job.missing:
-            status, points, message = "error", 0.0, f"{job.root.name}/{ex.id} was not found."
+            status, points, message = "error", 0.0, missing
         elif got:  # the judge's verdict; the points are the plan's, never the child's word
             status, message = got["status"], got["message"]
             points = float(planned["points"]) if status == "passed" else 0.0
@@ -292,7 +302,7 @@ def _result(job: _Job) -> ExerciseResult:
     result.isolation = job.isolation
     if job.missing:
         result.status = "missing"
-        result.error = f"{job.root.name}/{ex.id} was not found."
+        result.error = missing
     elif job.error:
         result.status = "error"
         result.error = job.error

@@ -46,6 +46,8 @@ def explain_missing(result: ExerciseResult) -> ExerciseResult:
     """An exercise not in the submission: say so on each check, without hints about code not there."""
     if result.status == "missing":
         why = f"{result.id} is not in your submission: upload the exercise folders or your whole repository."
+        if "rename it back" in (result.error or ""):  # a folder that looks like it renamed: the judge named it
+            why = result.error
         for check in result.checks:
             check.message, check.hint = why, None
         result.error = why

@@ -126,8 +126,10 @@ def render_exercise(result: ExerciseResult, paint: Painter, width: int = 16, col
     label = {"missing": "  (not found)", "error": "  (could not be graded)"}.get(result.status, "")
     lines = [f"{paint(result.id.ljust(width), 'bold')} {score.rjust(7)}  {result.title}{paint(label, colour)}"]
     lines[0] = lines[0].replace(score.rjust(7), paint(score.rjust(7), colour), 1)
-    if result.status == "missing":
-        return lines[0]
+    if result.status == "missing":  # a folder that looks like it, renamed, is named; else nothing to say
+        if "rename it back" in (result.error or ""):
+            lines += [paint(line, "yellow") for line in wrapped(result.error, "    ", columns or terminal_width())]
+        return "\n".join(lines)
     columns = columns or terminal_width()
     if result.error:
         lines += [paint(line, "red") for line in wrapped(result.error, "    ", columns)]
