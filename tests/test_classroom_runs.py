@@ -110,8 +110,9 @@ def reporter(step: dict, outputs: dict[str, str]) -> tuple[float | None, float |
     return sum(t["score"] for r in scored for t in r["tests"]), sum(r["max_score"] for r in scored), results
 
 
-def run_workflow(workflow_of: Path, course: Path, student: Path, work: Path) -> Job:
-    """The job of ``workflow_of``'s Classroom workflow on a push of ``student``, here."""
+def run_workflow(workflow_of: Path, course: Path, student: Path, work: Path, **runner_env: str) -> Job:
+    """The job of ``workflow_of``'s Classroom workflow on a push of ``student``, here (on a runner
+    whose environment adds ``runner_env``)."""
     [job] = yaml.safe_load((workflow_of / WORKFLOW).read_text(encoding="utf-8"))["jobs"].values()
     workspace, bin_dir = work / "workspace", work / "bin"
     workspace.mkdir(parents=True)
@@ -120,7 +121,7 @@ def run_workflow(workflow_of: Path, course: Path, student: Path, work: Path) -> 
     (bin_dir / "nox").chmod(0o755)
     files = {"GITHUB_OUTPUT": work / "output", "GITHUB_STEP_SUMMARY": work / "summary.md"}
     env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "HOME": str(work), "GITHUB_ACTIONS": "true", "CI": "true",
-           "GITHUB_WORKSPACE": str(workspace), **{k: str(v) for k, v in files.items()}}
+           "GITHUB_WORKSPACE": str(workspace), **{k: str(v) for k, v in files.items()}, **runner_env}
     outputs, ran, log = {}, None, ""
     for step in job["steps"]:
         uses, given = step.get("uses", ""), step.get("with") or {}
@@ -177,8 +178,8 @@ def test_deleted_and_renamed_folders_still_record_a_grade_out_of_the_whole_cours
     """01-hello deleted, 02-routing renamed: both graded 0 with a message; Classroom records a grade out of 151."""
     student = student_copy(course, tmp_path / "student", {"02-routing": ("02_routing", "solution"),
                                                           "03-request-data": ("03-request-data", "solution")})
-    for workflow_of, name in ((course, "template"), (COURSE_DIR, "own")):
-        job = run_workflow(workflow_of, course, student, tmp_path / name)
+    for workflow_of, name, env in ((course, "template", {}), (COURSE_DIR, "own", {"GRADING_ISOLATION": "process"})):
+        job = run_workflow(workflow_of, course, student, tmp_path / name, **env)
         assert job.grading_ran, job.log
         assert list(job.outputs) == [runner_id(e.id) for e in EXERCISES]
         assert (job.points, job.max_points) == (11, TOTAL), (name, job.log)
@@ -189,6 +190,10 @@ def test_deleted_and_renamed_folders_still_record_a_grade_out_of_the_whole_cours
                    for t in routing["tests"])
         assert f"/{TOTAL:g} points" in job.summary.splitlines()[0]
         assert "rename it back to 02-routing" in job.summary and "(level `" in job.summary
+        [level] = re.findall(r"\(level `(\w+)`\)", job.summary)
+        assert level == "process" or not env  # as asked, or the strongest this machine gives
+        untrusted = "**Untrusted grade:** student code ran in a separate process only (level `process`)"
+        assert (untrusted in job.summary) == (level == "process"), job.summary
         assert "rename it back to 02-routing" in job.log  # the grading step's log, as the student reads it
 
 
