@@ -67,7 +67,7 @@ def test_private_copy_takes_a_renamed_folder_under_its_own_name_and_nothing_else
 
 
 def test_batch_names_the_renamed_folder_and_grades_it_zero(tmp_path):
-    from grading.commands.batch import Task, grade_roots
+    from grading.judge.schedule import Task, grade_roots
 
     shutil.copytree(COURSE_DIR / "solutions" / "02-routing", tmp_path / "ann" / "02-Routing")
     chosen = [EXERCISES["01-hello"], EXERCISES["02-routing"]]
@@ -95,6 +95,6 @@ def test_gradescope_names_the_renamed_folder_and_keeps_the_courses_maximum(tmp_p
 
 
 def _plans():
-    from grading.commands.batch import plans
+    from grading.judge.schedule import plans
 
     return plans(list(EXERCISES.values()))
