@@ -18,6 +18,7 @@ import yaml
 
 COURSE_DIR = Path(__file__).resolve().parents[2]  # grading/judge/course.py -> the course
 ID_PATTERN = re.compile(r"^(\d\d)-[a-z0-9]+(?:-[a-z0-9]+)*$")
+RENAME_ADVICE = "rename it back to"  # in a missing exercise's message when a folder looks like it renamed
 RENAME_LIKENESS = 0.75  # how alike (difflib's ratio) a folder's name must be to an exercise's id or slug
 
 # The hint for a cause that is rarely what a check's own hint is about (grading.judge.expect names the causes)

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grading.judge import sandboxes
-from grading.judge.course import Exercise, grader_ids, renamed_folder, requirement_modules
+from grading.judge.course import RENAME_ADVICE, Exercise, grader_ids, renamed_folder, requirement_modules
 from grading.judge.cpus import available_cpus
 from grading.judge.results import CheckResult, ExerciseResult
 from grading.judge.walk import remove_tree
@@ -257,7 +257,7 @@ def missing_message(root: Path, exercise: Exercise) -> str:
     where = f"{root.name}/{exercise.id} was not found"
     renamed = renamed_folder(root, exercise.id, grader_ids(exercise.course_dir))
     if renamed:
-        return f"{where}, but {root.name}/{renamed} is there: rename it back to {exercise.id}."
+        return f"{where}, but {root.name}/{renamed} is there: {RENAME_ADVICE} {exercise.id}."
     return where + "."
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from grading.judge.course import RENAME_ADVICE
 from grading.judge.results import ExerciseResult
 from grading.outputs import safe
 from grading.outputs.report import fmt_points
@@ -46,7 +47,7 @@ def explain_missing(result: ExerciseResult) -> ExerciseResult:
     """An exercise not in the submission: say so on each check, without hints about code not there."""
     if result.status == "missing":
         why = f"{result.id} is not in your submission: upload the exercise folders or your whole repository."
-        if "rename it back" in (result.error or ""):  # a folder that looks like it renamed: the judge named it
+        if RENAME_ADVICE in (result.error or ""):  # a folder that looks like it renamed: the judge named it
             why = result.error
         for check in result.checks:
             check.message, check.hint = why, None

@@ -7,6 +7,7 @@ import shutil
 import sys
 import textwrap
 
+from grading.judge.course import RENAME_ADVICE
 from grading.judge.results import CheckResult, ExerciseResult
 from grading.judge.sandboxes import UNTRUSTED
 from grading.outputs import safe
@@ -127,7 +128,7 @@ def render_exercise(result: ExerciseResult, paint: Painter, width: int = 16, col
     lines = [f"{paint(result.id.ljust(width), 'bold')} {score.rjust(7)}  {result.title}{paint(label, colour)}"]
     lines[0] = lines[0].replace(score.rjust(7), paint(score.rjust(7), colour), 1)
     if result.status == "missing":  # a folder that looks like it, renamed, is named; else nothing to say
-        if "rename it back" in (result.error or ""):
+        if RENAME_ADVICE in (result.error or ""):
             lines += [paint(line, "yellow") for line in wrapped(result.error, "    ", columns or terminal_width())]
         return "\n".join(lines)
     columns = columns or terminal_width()
