@@ -11,7 +11,8 @@ strings folded, so renaming variables hides nothing). Fingerprints of the starte
 out: what the course handed out is nobody's copy. Students are compared file by file (the same
 path in the same exercise). The code is the text of each student's private copy, read as the
 copy is made (:func:`read_code`): it is never imported or run, and what is read is bounded
-(:data:`FILE_LIMIT`, :data:`FILES_LIMIT`), so a class of 150 takes seconds and a few megabytes.
+(:data:`FILE_LIMIT`, :data:`FILES_LIMIT`, :data:`STUDENT_LIMIT`): a class of 150 takes seconds
+and a few megabytes, 150 MB at worst.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ LANGUAGES = {".py": "python", ".html": "html", ".htm": "html", ".css": "css", ".
 SUFFIXES = tuple(LANGUAGES)  # the students' code
 FILE_LIMIT = 64_000  # characters of one file; a bigger one is not code a student wrote
 FILES_LIMIT = 40  # files of one exercise
+STUDENT_LIMIT = 1_000_000  # characters of one student's code in all: 150 students hold 150 MB at most
 NOISE, GUARANTEE = 25, 30  # copydetect's defaults: a match shorter than NOISE tokens is noise
 THRESHOLD = 0.6  # share of one side's fingerprints found in the other's
 MIN_MATCH = 2 * NOISE  # tokens matched, at the least: two lines alike are no copy
@@ -43,8 +45,10 @@ Code = dict[str, dict[str, str]]  # exercise -> path in the exercise folder -> t
 
 def read_code(copy: Path) -> Code:
     """The code of a private copy (one folder per exercise): text files of :data:`SUFFIXES`,
-    links not followed, at most :data:`FILES_LIMIT` files of :data:`FILE_LIMIT` characters each."""
+    links not followed, at most :data:`FILES_LIMIT` files of :data:`FILE_LIMIT` characters each,
+    :data:`STUDENT_LIMIT` in all."""
     found: Code = {}
+    left = STUDENT_LIMIT
     for exercise in sorted(p for p in copy.iterdir() if p.is_dir() and not p.is_symlink()):
         files = found.setdefault(exercise.name, {})
         for here, folders, names in os.walk(exercise):
@@ -58,7 +62,8 @@ def read_code(copy: Path) -> Code:
                         data = f.read(FILE_LIMIT + 1)
                 except OSError:  # unreadable: it is graded as it is, but compares with nothing
                     continue
-                if len(data) <= FILE_LIMIT:
+                if len(data) <= min(FILE_LIMIT, left):
+                    left -= len(data)
                     files[path.relative_to(exercise).as_posix()] = data.decode("utf-8", "replace")
     return found
 
