@@ -114,6 +114,7 @@ def test_init_db_creates_the_users_table(ready, student, database):
 
 
 @pytest.mark.points(1)
+@pytest.mark.needs("init_db_creates_the_users_table")
 def test_new_user_is_201_with_its_id(ready, client):
     """POST /users with JSON name and email answers 201 and the user as JSON, with its id."""
     data = create(client)
@@ -121,6 +122,7 @@ def test_new_user_is_201_with_its_id(ready, client):
 
 
 @pytest.mark.points(2)
+@pytest.mark.needs("init_db_creates_the_users_table")
 def test_new_user_reaches_the_table(ready, client, student, database):
     """A user created with POST /users is a row of the table in the database file."""
     data = create(client)
@@ -128,6 +130,7 @@ def test_new_user_reaches_the_table(ready, client, student, database):
 
 
 @pytest.mark.points(1)
+@pytest.mark.needs("init_db_creates_the_users_table")
 def test_duplicate_name_is_409(ready, client, student, database):
     """POST /users with a name already taken answers 409 and stores nothing."""
     create(client)
@@ -148,6 +151,7 @@ bodies_without_a_field = st.one_of(
 
 
 @pytest.mark.points(1)
+@pytest.mark.needs("init_db_creates_the_users_table")
 @given(body=bodies_without_a_field)
 @example(body=[])
 @example(body="ada")
@@ -160,6 +164,7 @@ def test_missing_field_is_400(ready, client, body):
 
 
 @pytest.mark.points(1)
+@pytest.mark.needs("init_db_creates_the_users_table")
 def test_users_are_listed_and_found_by_id(ready, client):
     """GET /users lists the users as JSON; GET /users/<id> answers 200 for one, 404 for an unknown id."""
     ada = create(client)
@@ -173,6 +178,7 @@ def test_users_are_listed_and_found_by_id(ready, client):
 
 
 @pytest.mark.points(1)
+@pytest.mark.needs("init_db_creates_the_users_table")
 def test_delete_is_204_and_removes_the_row(ready, client, student, database):
     """DELETE /users/<id> answers 204, and the row is gone from the table; deleting an unknown
     user (the same one again) answers 404, as GET does."""
@@ -188,6 +194,7 @@ def test_delete_is_204_and_removes_the_row(ready, client, student, database):
 
 
 @pytest.mark.points(2)
+@pytest.mark.needs("init_db_creates_the_users_table")
 def test_second_app_on_the_same_file_sees_the_data(ready, client, make_app, test_config):
     """Data lives in the database: a second app on the same file lists the user the first created."""
     create(client)

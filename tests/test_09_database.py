@@ -93,3 +93,11 @@ def test_no_default_database_loses_the_extension_check(grade):
     result = grade.mutant(ID, {"app.py": [('    app.config.from_mapping(SQLALCHEMY_DATABASE_URI="sqlite:///users.db")\n', "")]})
     assert result.lost == {"sqlalchemy_extension_is_set_up"}
     assert "create_app() with no test config raised" in result.check("sqlalchemy_extension_is_set_up").message
+
+
+def test_init_db_that_creates_no_table_is_said_once_and_the_checks_that_need_it_are_not_run(grade):
+    result = grade.mutant(ID, {"app.py": [("        db.create_all()\n", "        pass\n")]})
+    need = {c.name for c in result.result.checks} - {"sqlalchemy_extension_is_set_up", "init_db_creates_the_users_table"}
+    assert result.lost == {"init_db_creates_the_users_table", *need}, result.explain()
+    assert result.check("init_db_creates_the_users_table").status == "failed"
+    assert all(result.check(name).message == "Not run: needs init_db_creates_the_users_table (see above)." for name in need)

@@ -1,0 +1,18 @@
+"""One cause, one message: a precondition many checks share is said by the first check it stops."""
+
+
+def test_no_add_user_function_is_said_once(grade):
+    result = grade.mutant("11-auth", {"app.py": [("def add_user(username, password):", "def new_user(username, password):")]})
+    said = [c for c in result.result.checks if c.message == "app.py has no add_user(username, password) function."]
+    not_run = [c for c in result.result.checks if c.status == "not_run"]
+    assert len(said) == 1 and not_run, result.explain()
+    assert all(c.message == "Not run: app.py has no add_user(username, password) function." for c in not_run)
+    assert {c.name for c in [*said, *not_run]} <= result.lost
+
+
+def test_a_form_without_its_csrf_token_is_said_once(grade):
+    result = grade.mutant("10-forms", {"templates/register.html": [("{{ form.hidden_tag() }}", "")]})
+    said = [c for c in result.result.checks if (c.message or "").startswith("GET /register has no hidden input csrf_token")]
+    not_run = [c for c in result.result.checks if c.status == "not_run"]
+    assert len(said) == 1 and len(not_run) >= 3, result.explain()
+    assert all(c.message.startswith("Not run: GET /register has no hidden input csrf_token") for c in not_run)
