@@ -186,7 +186,8 @@ def test_any_short_password_is_refused(client, password):
     """Any password shorter than 8 characters is refused: the form comes back, no redirect."""
     response = submit(client, {**VALID, "password": password, "confirm": password})
     expect.that(response.status_code == 200, f"POST /register with the {len(password)}-character password "
-                f"{password!r} answered {response.status_code}, expected 200 and the form again.")
+                f"{password!r} answered {response.status_code}, expected 200 and the form again."
+                + expect.explain(response, 200))
 
 
 @pytest.mark.points(2)
