@@ -104,3 +104,11 @@ def test_a_login_that_crashes_on_an_external_next_is_not_called_an_open_redirect
     message = result.check("external_next_is_not_followed").message
     assert "answered 500, expected a redirect to a page of this site. Your code raised ZeroDivisionError" in message, message
     assert "open redirect" not in message, message
+
+
+def test_a_crashing_view_is_never_dumped_as_an_html_page_in_a_message(grade):
+    result = grade.mutant("07-context", {"app.py": [('session["visits"] = session.get("visits", 0) + 1',
+                                                     'session["visits"] = session.get("visits", "0") + 1')]})
+    messages = [c.message for c in result.result.checks if c.message]
+    assert "visit_counts_this_clients_visits" in result.lost and messages, result.explain()
+    assert not any("<!doctype" in m.lower() or "<title>" in m.lower() for m in messages), result.explain()
