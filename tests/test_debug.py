@@ -194,3 +194,59 @@ def test_a_spinning_exercise_is_graded_quickly(tmp_path, grade):
     check = graded.check("index_says_hello")
     assert check.status == "timeout" and "GET / never finished: your code was still running at app.py line 8 (in index)" in check.message
     assert EXERCISES["01-hello"].time_limit > graded.result.seconds
+
+
+def spinning_hello(tmp_path):
+    folder = tmp_path / "01-hello"
+    shutil.copytree(SOLUTIONS / "01-hello", folder)
+    app = folder / "app.py"
+    app.write_text(app.read_text().replace('    return "Hello, Flask!"', "    n = 0\n    while True:\n        n += 1"))
+    return folder
+
+
+def test_the_cpu_limit_reports_where_the_code_spun(tmp_path, monkeypatch):
+    """SIGXCPU in the sandbox: its last answer says where the code was (the check's clock is not involved)."""
+    from grading.judge import sandboxes
+    from grading.judge.remote import Session, Student, StudentCodeError
+
+    monkeypatch.setattr(Session, "loops", {})
+    folder = spinning_hello(tmp_path)
+    zygote = sandboxes.Zygote(COURSE_DIR, [])
+    session = Session(lambda: zygote.sandbox(str(folder), cpu_seconds=1), folder, cpu_seconds=1)
+    try:
+        client = Student(session, folder, "app:app").make_app().test_client()
+        with pytest.raises(StudentCodeError) as spun:
+            client.get("/")
+        with pytest.raises(StudentCodeError) as again:  # the sandbox is gone: the same cause, from one place
+            client.get("/")
+    finally:
+        session.close()
+        zygote.close()
+    message = str(spun.value)
+    assert message.startswith("GET / never finished: your code was still running at app.py line "), message
+    assert "(in index) when it had used 1 s of CPU time" in message, message
+    assert spun.value.kind == "timeout" and again.value is spun.value
+    assert [f["file"] for f in spun.value.frames if "file" in f] == ["app.py"]
+    assert Session.loops == {"index": "GET /"}
+
+
+def test_the_checks_clock_reports_where_the_code_was(tmp_path, monkeypatch):
+    """Code that gets too little CPU (a crowded machine) or waits: stopped just before the check's
+    clock runs out, with the place."""
+    from grading.judge import sandboxes
+    from grading.judge.remote import Session, Student, StudentCodeError
+
+    monkeypatch.setattr(Session, "loops", {})
+    folder = spinning_hello(tmp_path)
+    app = folder / "app.py"
+    app.write_text(app.read_text().replace("        n += 1", "        __import__('time').sleep(1)"))
+    zygote = sandboxes.Zygote(COURSE_DIR, [])
+    session = Session(lambda: zygote.sandbox(str(folder), cpu_seconds=5), folder, cpu_seconds=5, wall_seconds=6)
+    try:
+        client = Student(session, folder, "app:app").make_app().test_client()
+        with pytest.raises(StudentCodeError) as late:
+            client.get("/")
+    finally:
+        session.close()
+        zygote.close()
+    assert "GET / never finished: your code was still running at app.py line 10 (in index) when the check's time was up" in str(late.value)
