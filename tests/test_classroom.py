@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 
@@ -149,3 +150,17 @@ def test_template_command_refuses_what_is_not_a_repository(tmp_path):
                               cwd=COURSE_DIR, capture_output=True, text=True, timeout=60)
         assert proc.returncode == 2 and "error:" in proc.stderr, args
         assert not (tmp_path / "t").exists()
+
+
+def test_both_workflows_pass_actionlint_and_shellcheck(tmp_path):
+    """As GitHub reads them (actionlint, with ShellCheck on the grading script); a broken copy fails."""
+    assert shutil.which("actionlint") and shutil.which("shellcheck"), "nox -s tests installs both"
+    template = tmp_path / "template.yml"
+    template.write_text(TEMPLATE_WORKFLOW, encoding="utf-8")
+    broken = tmp_path / "broken.yml"
+    broken.write_text(TEMPLATE_WORKFLOW.replace("steps.grade.outputs.ex01hello", "steps.grading.outputs.ex01hello"),
+                      encoding="utf-8")
+    for path, clean in ((COURSE_DIR / WORKFLOW, True), (template, True), (broken, False)):
+        proc = subprocess.run([shutil.which("actionlint"), "-oneline", str(path)], capture_output=True, text=True,
+                              timeout=120, check=False)
+        assert (proc.returncode == 0) == clean, proc.stdout + proc.stderr
