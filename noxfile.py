@@ -57,7 +57,8 @@ nox.options.sessions = ["grade"]
 nox.options.envdir = str(ROOT / ".nox")  # one set of environments, also from an exercise folder
 
 
-# The students' sessions (grade, run, flask, pytest, watch, hint) need the same pinned requirements,
+# The students' sessions (grade, run, flask, pytest, watch, hint), and the instructors' that need
+# nothing more (merge, verify, classroom, template, gradescope), need the same pinned requirements,
 # so they share one environment, grade's: the others use no environment of their own and run
 # grade's Python, after asking nox to make it (`nox -s grade` with PREPARE_ONLY set) the first
 # time. grade notes where its environment is in SHARED_ENV_NOTE, in nox's --envdir (.nox).
@@ -97,6 +98,23 @@ def shared_environment(session: nox.Session) -> Path:
     return location
 
 
+def in_environment(location: Path) -> tuple[str, dict[str, str]]:
+    """The Python of the environment at ``location``, and the variables that activate it."""
+    bin_dir = str(location / ("Scripts" if os.name == "nt" else "bin"))
+    python = shutil.which("python", path=bin_dir) or "python"
+    return python, {"VIRTUAL_ENV": str(location), "PATH": os.pathsep.join([bin_dir, os.environ.get("PATH", "")])}
+
+
+def run_shared(session: nox.Session, *args: str, env: dict[str, str] | None = None) -> None:
+    """``python ARGS`` in the students' environment (grade's: the instructors' sessions that need
+    only the pinned requirements use it too); nox ends with the command's own exit status."""
+    python, activated = in_environment(shared_environment(session))
+    try:
+        session.run(python, *args, external=True, env={**activated, **(env or {})})
+    except nox.command.CommandFailed as failed:
+        raise SystemExit(failed.return_code or 1) from None
+
+
 def run_and_keep_exit_code(session: nox.Session, *args: str, **kwargs) -> None:
     """Run a command; leave nox with the command's own exit status (2 means usage error)."""
     try:
@@ -113,23 +131,17 @@ def run_for_student(session: nox.Session, module: str, *args: str) -> None:
     goodbye itself."""
     if session.venv_backend == "none":  # run, flask, pytest, watch, hint: grade's environment
         location = shared_environment(session)
-        bin_dir = str(location / ("Scripts" if os.name == "nt" else "bin"))
     else:  # grade owns it
         install_pinned(session)
-        location, bin_dir = Path(session.virtualenv.location), session.bin
+        location = Path(session.virtualenv.location)
         (session.cache_dir.parent / SHARED_ENV_NOTE).write_text(str(location), encoding="utf-8")
         if os.environ.get(PREPARE_ONLY):
             return
-    python = shutil.which("python", path=bin_dir)
+    python, env = in_environment(location)
     command_line = ["-I", BOOT, f"{module}:main", *args, *session.posargs]
     session.log(" ".join(["python", *command_line]))
-    env = {
-        **os.environ,
-        "GRADING_INVOKED_FROM": session.invoked_from,
-        "VIRTUAL_ENV": str(location),
-        "PATH": os.pathsep.join([bin_dir, os.environ.get("PATH", "")]),
-    }
-    code = run_to_the_end([python, *command_line], cwd=ROOT, env=env)
+    code = run_to_the_end([python, *command_line], cwd=ROOT, env={**os.environ, **env,
+                                                                  "GRADING_INVOKED_FROM": session.invoked_from})
     if code:
         raise SystemExit(code)
 
@@ -177,41 +189,36 @@ def batch(session: nox.Session) -> None:
     run_and_keep_exit_code(session, "python", "-I", BOOT, "grading.commands.batch:main", *session.posargs)
 
 
-@nox.session
+@nox.session(venv_backend="none")  # grade's environment
 def merge(session: nox.Session) -> None:
     """Merge the gradebooks of a class graded in shards: nox -s merge -- OUT SHARD_DIR..."""
-    install_pinned(session)
-    run_and_keep_exit_code(session, "python", "-I", BOOT, "grading.commands.merge:main", *session.posargs)
+    run_shared(session, "-I", BOOT, "grading.commands.merge:main", *session.posargs)
 
 
-@nox.session
+@nox.session(venv_backend="none")  # grade's environment
 def verify(session: nox.Session) -> None:
     """After changing the course: solutions and alternatives full, starters not, tests pass."""
-    install_pinned(session)
-    run_and_keep_exit_code(session, "python", "-m", "grading.commands.verify", *session.posargs)
+    run_shared(session, "-m", "grading.commands.verify", *session.posargs)
 
 
-@nox.session
+@nox.session(venv_backend="none")  # grade's environment
 def classroom(session: nox.Session) -> None:
     """Rewrite .github/workflows/classroom.yml and graders/MANIFEST.sha256 from the course."""
-    install_pinned(session)
-    session.run("python", "-m", "grading.commands.classroom")
+    run_shared(session, "-m", "grading.commands.classroom")
 
 
-@nox.session
+@nox.session(venv_backend="none")  # grade's environment
 def template(session: nox.Session) -> None:
     """Write the students' repository (the Classroom template): nox -s template -- DIR [--repository ORG/NAME [--ref REF]]."""
-    install_pinned(session)
     # DIR is where the instructor typed it from: nox itself runs in this folder
-    run_and_keep_exit_code(session, "python", "-I", BOOT, "grading.commands.template:main", *session.posargs,
-                           env={"GRADING_INVOKED_FROM": session.invoked_from})
+    run_shared(session, "-I", BOOT, "grading.commands.template:main", *session.posargs,
+               env={"GRADING_INVOKED_FROM": session.invoked_from})
 
 
-@nox.session
+@nox.session(venv_backend="none")  # grade's environment
 def gradescope(session: nox.Session) -> None:
     """Build dist/gradescope-autograder.zip: upload it as a Gradescope autograder."""
-    install_pinned(session)
-    session.run("python", "-m", "grading.commands.gradescope", "--build")
+    run_shared(session, "-m", "grading.commands.gradescope", "--build")
 
 
 @nox.session
