@@ -158,6 +158,8 @@ def test_debug_shows_the_students_own_traceback_and_what_they_printed(tmp_path):
     assert "  …\n        app.py, line 10, in index\n          return greeting[\"hello\"]\n" in debug.stdout
     assert "Your code printed:\n        | about to greet\n" in debug.stdout
     assert "site-packages" not in debug.stdout and "Traceback" not in debug.stdout  # Flask's frames folded
+    assert "Your traceback and what your code printed: nox -s grade -- 01 --debug" in plain.stdout
+    assert "--debug" not in debug.stdout  # shown already: not suggested again
 
 
 def test_debug_grades_afresh_though_the_result_is_cached(tmp_path):

@@ -104,7 +104,8 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
         grade(todo, root, jobs=args.jobs, on_result=on_result)
     ordered = [results[e.id] for e in chosen]
     readmes = shown(course_dir / "exercises")  # each exercise's README.md, whatever --root grades
-    print(render_summary(ordered, paint, readmes, course=standing(exercises, results, root, cache)), flush=True)
+    print(render_summary(ordered, paint, readmes, course=standing(exercises, results, root, cache),
+                         debug=args.debug), flush=True)
     level = isolation_of(ordered)
     if level:
         line = f"Your code ran in a sandbox: {LEVEL_NAMES.get(level, level)}."

@@ -176,11 +176,11 @@ def render_exercise(result: ExerciseResult, paint: Painter, width: int = 16, col
 
 
 def render_summary(results: list[ExerciseResult], paint: Painter, root_label: str,
-                   course: list[tuple[str, str, bool | None]] | None = None) -> str:
+                   course: list[tuple[str, str, bool | None]] | None = None, debug: bool = False) -> str:
     """The total, and what to do next. ``course``: every exercise of the course in order, as
     ``(id, title, full marks)``, full marks ``None`` when unknown (neither graded now nor cached).
     "Next" is the first exercise below full marks (else the first unknown one); "well done" only
-    when every exercise of the course has full marks."""
+    when every exercise of the course has full marks. ``debug``: the tracebacks are shown already."""
     score = sum(r.score for r in results)
     total = sum(r.max_score for r in results)
     done = sum(1 for r in results if r.full_marks)
@@ -199,8 +199,8 @@ def render_summary(results: list[ExerciseResult], paint: Painter, root_label: st
         lines.append(paint(f"{last}Every exercise of the course has full marks. Well done!", "green"))
     crashed = next((r for r in results if r.status == "error" or any(
         c.status in ("error", "timeout") or " raised " in (c.message or "") for c in r.checks)), None)
-    if crashed:
-        lines.append(paint(f"Full traceback of an error: nox -s grade -- {crashed.id[:2]} --debug", "dim"))
+    if crashed and not debug:
+        lines.append(paint(f"Your traceback and what your code printed: nox -s grade -- {crashed.id[:2]} --debug", "dim"))
     if below is not None:
         lines.append(paint(f"Stuck? `nox -s hint -- {below[:2]}` gives a hint, one step at a time.", "dim"))
     return "\n".join(lines)
