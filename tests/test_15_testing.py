@@ -198,7 +198,7 @@ def test_suite_that_recognizes_the_public_variants_by_their_source_scores_zero(g
     assert result.score == 0, result.explain()
     assert result.lost == ALL_CHECKS
     for name in ALL_CHECKS:
-        assert result.check(name).message.startswith("All 1 tests passed on an app where"), name
+        assert result.check(name).message.startswith("Every test passed on an app where"), name  # no count
 
 
 def test_every_check_has_a_held_back_variant_of_the_rewrite():
@@ -381,3 +381,33 @@ def test_run_suites_runs_hypothesis_tests_with_function_scoped_fixtures(tmp_path
     runs = run_suites(open_session, student, probe=run_here, apps=apps, time_limit=30)
     assert runs["right"].clean, runs["right"].problem()
     assert runs["wrong"].caught
+
+
+def test_a_private_apps_source_never_reaches_the_student_through_test_ids_or_messages(tmp_path, open_session):
+    """Test ids made of the app's source (parametrize), and a failure message quoting it: on a public
+    app they are shown, capped; on a private one neither the ids, the messages nor the count of tests."""
+    student = write_suite(tmp_path, {"tests/test_x.py": (
+        "import pathlib\n\nimport app\nimport pytest\n\n"
+        "SOURCE = pathlib.Path(app.__file__).read_text()\n\n"
+        "@pytest.mark.parametrize('line', SOURCE.splitlines())\n"
+        "def test_line(line):\n    assert 'public' in SOURCE, SOURCE\n\n"
+        "def test_fails_quoting_the_source():\n    assert 'public' in SOURCE, SOURCE * 100\n"
+    )})
+    secret = "SECRET_HELD_BACK = 'rewrite, line by line'"
+    apps = {"given": "public = True\n", "rewrite": f"{secret}\n" + "x = 1\n" * 50}
+    runs = run_suites(open_session, student, probe=run_here, apps=apps, private=["rewrite"], time_limit=60)
+    assert runs["given"].clean
+    said = runs["rewrite"].problem()
+    assert runs["rewrite"].caught and "SECRET" not in said and "x = 1" not in said
+    assert said == "a test (its id is not shown for this app) #1 failed: its output is not shown: this app's code is kept from students"
+    assert len(runs["rewrite"].tests) <= 2  # one per outcome: the number of tests tells nothing either
+    assert all(len(nodeid) <= 160 for nodeid in runs["given"].tests)
+
+
+def test_a_run_claim_is_capped():
+    """A sandbox's claim with a megabyte id and message is cut to what a student may read."""
+    from grading.judge.suites import SuiteRun
+
+    claim = {"status": "done", "exit_code": 1, "tests": [{"nodeid": "t" * 10**6, "outcome": "failed", "message": "m" * 10**6}]}
+    run = SuiteRun.from_claim("given", claim, 1.0)
+    assert len(run.problem()) < 600

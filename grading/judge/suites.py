@@ -36,6 +36,11 @@ How it keeps the grader safe and the result fair:
   shrinking (unless the suite's own settings say otherwise): the same suite always gets the same
   result, fast, on any machine. Its home folder is one of the sandbox's own, holding a copy of the
   Unicode tables ``st.text()`` needs, which the judge reads once from the graders' home.
+- What a run tells is the student's text: test ids and messages are capped (:data:`NODEID_LIMIT`,
+  :data:`MESSAGE_LIMIT`). A run on an app students never see (``private``: its source could be
+  carried out in a test id or a failure message, or counted in the number of tests) tells only
+  whether a test failed or errored: no message, no count, and a test's id only when the same
+  suite has that test on a public app too (:meth:`SuiteRun.withheld`).
 - pytest runs with ``-x``: one failing test is all a grader needs to know. Hypothesis does not
   write a patch for each failing test (importing libcst for it costs a second per run).
 """
@@ -59,6 +64,10 @@ from grading.judge.walk import remove_tree
 
 COPY_IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", ".hypothesis")
 OUTCOMES = ("passed", "failed", "skipped")
+NODEID_LIMIT = 160  # characters of a test id a student is shown
+MESSAGE_LIMIT = 300  # of a failure's message
+HIDDEN = "a test (its id is not shown for this app)"
+WITHHELD = "its output is not shown: this app's code is kept from students"
 
 
 @dataclass
@@ -103,32 +112,53 @@ class SuiteRun:
             return f"{error['nodeid'] or 'the tests'} could not be collected: {error['message']}"
         if self.failed:
             nodeid = self.failed[0]
-            return f"{nodeid} failed: {self.tests[nodeid]['message']}"
+            return f"{nodeid} failed: {self.tests[nodeid]['message'] or WITHHELD}"
         if not self.passed:
             return "no test ran (pytest found no test function named test_... in tests/, or every test was skipped)"
         return None
 
+    def withheld(self, shown_ids: set[str]) -> SuiteRun:
+        """This run as a student may hear of it when its app is private: whether tests passed,
+        failed or errored, ids only from ``shown_ids`` (the suite's ids on public apps), at most
+        one test per outcome otherwise, and no message."""
+        tests: dict[str, dict] = {}
+        for nodeid, test in self.tests.items():
+            if nodeid in shown_ids:
+                tests[nodeid] = {"outcome": test["outcome"], "message": None}
+            elif not any(t["outcome"] == test["outcome"] for i, t in tests.items() if i.startswith(HIDDEN)):
+                tests[f"{HIDDEN} #{len(tests) + 1}"] = {"outcome": test["outcome"], "message": None}
+        errors = [{"nodeid": e["nodeid"] if e["nodeid"] in shown_ids else "", "message": WITHHELD}
+                  for e in self.errors[:1]]
+        message = None if self.status == "done" else (self.message if self.status in ("timeout", "crashed", "skipped")
+                                                      else f"the test run did not finish on this app ({WITHHELD})")
+        return SuiteRun(self.name, self.status, self.exit_code, tests, errors, self.seconds, message)
+
     @classmethod
     def from_claim(cls, name: str, claim, seconds: float) -> SuiteRun:
-        """A run as its sandbox tells it (what :func:`grading.sandbox.suite.run_here` returns), if it has that shape."""
+        """A run as its sandbox tells it (what :func:`grading.sandbox.suite.run_here` returns), if it
+        has that shape; test ids and messages capped."""
         try:
             status = claim["status"]
-            tests = {str(t["nodeid"]): {"outcome": t["outcome"], "message": _text(t["message"])}
+            tests = {_cap(t["nodeid"], NODEID_LIMIT): {"outcome": t["outcome"], "message": _cap(t["message"])}
                      for t in claim.get("tests", [])}
-            errors = [{"nodeid": str(e["nodeid"]), "message": str(e["message"])}
+            errors = [{"nodeid": _cap(e["nodeid"], NODEID_LIMIT), "message": _cap(e["message"])}
                       for e in claim.get("errors", [])]
             exit_code = claim.get("exit_code")
             if status not in ("done", "error") or any(t["outcome"] not in OUTCOMES for t in tests.values()) \
                     or not isinstance(exit_code, (int, type(None))):
                 raise ValueError(status)
-            return cls(name, status, exit_code, tests, errors, seconds, _text(claim.get("message")))
+            return cls(name, status, exit_code, tests, errors, seconds, _cap(claim.get("message")))
         except (TypeError, KeyError, ValueError, AttributeError):
             return cls(name, "error", seconds=seconds,
                        message="the test run gave an answer that could not be read")
 
 
-def _text(value) -> str | None:
-    return None if value is None else str(value)
+def _cap(value, limit: int = MESSAGE_LIMIT) -> str | None:
+    """``value`` as text of at most ``limit`` characters (``None`` stays ``None``)."""
+    if value is None:
+        return None
+    text = value if isinstance(value, str) else str(value)
+    return text if len(text) <= limit else text[: limit - 4] + " […]"
 
 
 # -- in the judge: every run, each in a sandbox of its own ----------------------------------------
@@ -141,6 +171,7 @@ def run_suites(  # noqa: PLR0913
     *,
     probe,
     gate: tuple[str, ...] | list[str] = (),
+    private: tuple[str, ...] | list[str] = (),
     copy: tuple[str, ...] = ("tests", "conftest.py"),
     folder_name: str = "project",
     time_limit: float = 60.0,
@@ -154,7 +185,8 @@ def run_suites(  # noqa: PLR0913
     ``probe`` is the module-level function run in it as ``probe(folder, test_timeout,
     unicode_tables)``: :func:`grading.sandbox.suite.run_here` or a grader's function calling it. The apps named in
     ``gate`` run first; unless the suite is clean on all of them, the others are not run (their
-    status is "skipped"). Returns a :class:`SuiteRun` per app, in ``apps`` order.
+    status is "skipped"). The runs of the apps named in ``private`` are :meth:`SuiteRun.withheld`.
+    Returns a :class:`SuiteRun` per app, in ``apps`` order.
     """
     deadline = time.monotonic() + time_limit
     starting = threading.Lock()  # one sandbox starts at a time
@@ -189,7 +221,9 @@ def run_suites(  # noqa: PLR0913
                         for name in rest)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-    return {name: runs[name] for name in apps}
+    shown = {nodeid for name, run in runs.items() if name not in private
+             for nodeid in [*run.tests, *(e["nodeid"] for e in run.errors)]}
+    return {name: runs[name].withheld(shown) if name in private else runs[name] for name in apps}
 
 
 def _lay_out(folder: Path, source: str, student_dir: Path, copy: tuple[str, ...]) -> None:
