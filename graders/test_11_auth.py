@@ -36,14 +36,32 @@ def has_add_user(app):
 
 def call_add_user(app, username, password):
     """In the sandbox: add_user(username, password) of the app's module. Sends back what it returned
-    (shown for a message) and that user's password_hash, checked against the password and another."""
+    (shown for a message) and that user's password_hash: the judge checks it (see :func:`hashes`)."""
     user = sys.modules[app.import_name].add_user(username, password)
     stored = getattr(user, "password_hash", None)
+    return {"shown": expect.show(user), "password_hash": stored if isinstance(stored, str) else None}
+
+
+MAX_COSTS = {"scrypt": (2**15, 8, 1), "pbkdf2": 1_000_000}  # Werkzeug's defaults: a hash above is not checked
+
+
+def hashes(stored: str, password: str) -> bool | None:
+    """In the judge: whether ``stored`` is a Werkzeug hash of ``password`` (and not of another one).
+
+    Checked here, not in the sandbox: the student's process could rebind its own
+    check_password_hash. ``None`` when the hash names a cost above Werkzeug's defaults (checking
+    it would cost the judge seconds or gigabytes)."""
+    name, *costs = stored.partition("$")[0].split(":")
     try:
-        right, wrong = check_password_hash(stored, password), check_password_hash(stored, password + "x")
-    except (ValueError, TypeError, AttributeError):
-        right = wrong = None
-    return {"shown": expect.show(user), "password_hash": stored, "right": right, "wrong": wrong}
+        if name == "scrypt":
+            n, r, p = (int(c) for c in costs) if costs else MAX_COSTS["scrypt"]
+            if n > MAX_COSTS["scrypt"][0] or r > MAX_COSTS["scrypt"][1] or p > MAX_COSTS["scrypt"][2]:
+                return None
+        elif name == "pbkdf2" and len(costs) > 1 and int(costs[1]) > MAX_COSTS["pbkdf2"]:
+            return None
+        return check_password_hash(stored, password) and not check_password_hash(stored, password + "x")
+    except (ValueError, TypeError):
+        return False
 
 
 @pytest.fixture
@@ -133,8 +151,11 @@ def test_add_user_stores_a_password_hash(add_user):
                     "password_hash is missing: return the stored user object, with a password_hash attribute.")
         expect.that(stored != password, f"add_user stored the password {password!r} itself as password_hash: "
                     "store generate_password_hash(password) instead.")
-        expect.that(user["right"] is True and user["wrong"] is False, f"password_hash {stored[:30]!r}… is not a "
-                    f"Werkzeug password hash of {password!r}: use werkzeug.security.generate_password_hash.")
+        verdict = hashes(stored[:1000], password)
+        expect.that(verdict is not None, f"password_hash {stored[:30]!r}… names a cost above Werkzeug's default: "
+                    "use generate_password_hash(password) with its default method.")
+        expect.that(verdict, f"password_hash {stored[:30]!r}… is not a Werkzeug password hash of {password!r}: "
+                    "use werkzeug.security.generate_password_hash.")
 
 
 @pytest.mark.points(1)

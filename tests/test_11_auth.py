@@ -76,3 +76,34 @@ def test_login_form_sent_with_get_loses_the_login_page_check(grade):
     result = grade.mutant(ID, {"templates/login.html": [('<form method="post">', "<form>")]})
     assert result.lost == {"login_page_is_a_form_that_escapes_next"}
     assert "method ''" in result.check("login_page_is_a_form_that_escapes_next").message
+
+
+def test_plain_text_passwords_lose_the_hash_check_even_with_the_probes_check_patched(grade):
+    """Attack: add_user stores the password itself and rebinds check_password_hash everywhere it can
+    (Werkzeug's, and the grader module's in the sandbox): the judge checks the hash itself."""
+    patch = (
+        "import sys\n"
+        "import werkzeug.security\n\n"
+        "def _always(stored, password):\n"
+        "    return not password.endswith('x')\n\n"
+        "werkzeug.security.check_password_hash = _always\n\n\n"
+        "def add_user(username, password):\n"
+        "    for module in list(sys.modules.values()):\n"
+        "        if getattr(module, 'check_password_hash', None) is not None:\n"
+        "            module.check_password_hash = _always\n"
+        "    user = User(username, 'pbkdf2:sha256:1$' + password)\n"
+        "    USERS[username] = user\n"
+        "    return user\n\n\n"
+        "def _unused_add_user(username, password):\n"
+    )
+    result = grade.mutant(ID, {"app.py": [("def add_user(username, password):\n", patch)]})
+    assert "add_user_stores_a_password_hash" in result.lost
+    assert "is not a Werkzeug password hash" in result.check("add_user_stores_a_password_hash").message
+
+
+def test_a_hash_of_absurd_cost_is_refused_without_being_computed(grade):
+    """scrypt with n = 2**30 would cost the judge a terabyte: it is not checked, and the check says why."""
+    result = grade.mutant(ID, {"app.py": [("User(username, generate_password_hash(password))",
+                                           "User(username, 'scrypt:1073741824:8:1$salt$' + '0' * 128)")]})
+    assert "add_user_stores_a_password_hash" in result.lost
+    assert "names a cost above Werkzeug's default" in result.check("add_user_stores_a_password_hash").message
