@@ -2,7 +2,9 @@
 
 Each check points the app at a fresh database file (through ``test_config``) and reads that file
 with Python's own ``sqlite3`` to see what really reached it. The file lives in the sandbox's own
-temporary folder, so the probes below read it there and send back plain rows.
+temporary folder, which the judge sees at the same path: the judge opens it read-only itself
+(:func:`opened`), as what the student's process would say about it is only a claim (it could
+patch its own ``sqlite3``).
 """
 
 import json
@@ -10,6 +12,7 @@ import os
 import sqlite3
 import tempfile
 from contextlib import closing
+from urllib.parse import quote
 
 import pytest
 from hypothesis import example, given
@@ -22,28 +25,59 @@ ADA = {"name": "ada", "email": "ada@example.com"}
 COLUMNS = {"id", "name", "email"}
 
 
+MAX_DATABASE_BYTES = 16 * 1024 * 1024  # a few users take kilobytes
+
+
 def scratch_database():
     """In the sandbox: the name of a fresh SQLite file in the sandbox's temporary folder."""
     return os.path.join(tempfile.mkdtemp(prefix="grading-"), "grading.db")
 
 
+def opened(database):
+    """In the judge: the SQLite file, opened read-only (links refused, no SQL of the file's own run)."""
+    try:
+        size = os.path.getsize(database)
+    except OSError:
+        size = 0
+    expect.that(size <= MAX_DATABASE_BYTES, f"The database file holds {size} bytes: more than a few users need.")
+    con = sqlite3.connect(f"file:{quote(database)}?mode=ro&nofollow=1", uri=True, timeout=2)
+    con.execute("PRAGMA trusted_schema = OFF")
+    return closing(con)
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
 def tables_in(database):
-    """In the sandbox: each table of the SQLite file with its columns, read with sqlite3."""
-    with closing(sqlite3.connect(database)) as con:
-        tables = [row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        return {table: [row[1] for row in con.execute(f'PRAGMA table_info("{table}")')] for table in tables}
+    """In the judge: each table of the SQLite file with its columns (none when there is no file)."""
+    if not os.path.lexists(database):
+        return {}
+    try:
+        with opened(database) as con:
+            tables = [row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+            return {table: [row[1] for row in con.execute(f"PRAGMA table_info({_quoted(table)})")] for table in tables}
+    except sqlite3.Error as error:
+        expect.fail(f"After `flask init-db`, the database file could not be read as SQLite ({error}).")
 
 
 def rows_in(database, table):
-    """In the sandbox: the id, name and email of every row of ``table``, read with sqlite3."""
-    with closing(sqlite3.connect(database)) as con:
-        return [list(row) for row in con.execute(f'SELECT id, name, email FROM "{table}"')]
+    """In the judge: the id, name and email of every row of ``table``."""
+    try:
+        with opened(database) as con:
+            return [list(row) for row in con.execute(f"SELECT id, name, email FROM {_quoted(table)}")]
+    except sqlite3.Error as error:
+        expect.fail(f"The table {table} of the database file could not be read ({error}).")
 
 
 @pytest.fixture
-def database(student):
-    """The SQLite file of this check (in the sandbox)."""
-    return student.probe(scratch_database)
+def database(student, session):
+    """The SQLite file of this check: made in the sandbox's temporary folder, read there by the judge."""
+    path = student.probe(scratch_database)
+    scratch = os.path.realpath(session.sandbox.scratch)
+    inside = isinstance(path, str) and os.path.realpath(path).startswith(scratch + os.sep)
+    expect.that(inside, f"The sandbox named {expect.show(path)} as its database file: not in its own folder.")
+    return path
 
 
 @pytest.fixture
@@ -67,7 +101,7 @@ def ready(app, runner, database):
 
 def users_table(student, database):
     """The name of the table holding users (any table with id, name and email columns)."""
-    tables = student.probe(tables_in, database)
+    tables = tables_in(database)
     for table, columns in tables.items():
         if COLUMNS <= set(columns):
             return table
@@ -78,7 +112,7 @@ def users_table(student, database):
 
 def rows(student, database):
     table = users_table(student, database)
-    return [dict(zip(("id", "name", "email"), row)) for row in student.probe(rows_in, database, table)]
+    return [dict(zip(("id", "name", "email"), row)) for row in rows_in(database, table)]
 
 
 def create(client, user=ADA):

@@ -101,3 +101,20 @@ def test_init_db_that_creates_no_table_is_said_once_and_the_checks_that_need_it_
     assert result.lost == {"init_db_creates_the_users_table", *need}, result.explain()
     assert result.check("init_db_creates_the_users_table").status == "failed"
     assert all(result.check(name).message == "Not run: needs init_db_creates_the_users_table (see above)." for name in need)
+
+
+def test_a_patched_sqlite3_in_the_students_process_does_not_fake_the_table(grade):
+    """Attack: init-db creates nothing, and the app rebinds sqlite3.connect in its own process so
+    that whoever reads the grader's file there sees a users table. The judge reads the file itself."""
+    patch = (
+        "import os\nimport sqlite3 as _sqlite3\n\n_real_connect = _sqlite3.connect\n\n\n"
+        "def _fake_connect(database, *args, **kwargs):\n"
+        "    con = _real_connect(':memory:')\n"
+        "    if str(database).endswith('grading.db'):\n"
+        "        con.execute('CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT, email TEXT)')\n"
+        "    return con\n\n\n"
+        "_sqlite3.connect = _fake_connect\n"
+    )
+    result = grade.mutant(ID, {"app.py": [("import os\n", patch), ("        db.create_all()\n", "        pass\n")]})
+    assert "init_db_creates_the_users_table" in result.lost
+    assert "none with the columns id, name and email" in result.check("init_db_creates_the_users_table").message
