@@ -93,7 +93,7 @@ def test_suite_that_asserts_nothing_scores_zero(grade, tmp_path):
     assert result.score == 0
     assert result.lost == ALL_CHECKS
     message = result.check("catches_create_answering_200").message
-    assert message.startswith("All 1 tests passed on an app where POST /notes answers 200 instead of 201"), message
+    assert message.startswith("Every test passed on an app where POST /notes answers 200 instead of 201"), message
 
 
 def test_suite_failing_on_the_given_app_scores_zero_and_names_the_test(grade):
