@@ -394,13 +394,13 @@ def test_a_private_apps_source_never_reaches_the_student_through_test_ids_or_mes
         "def test_fails_quoting_the_source():\n    assert 'public' in SOURCE, SOURCE * 100\n"
     )})
     secret = "SECRET_HELD_BACK = 'rewrite, line by line'"
-    apps = {"given": "public = True\n", "rewrite": f"{secret}\n" + "x = 1\n" * 50}
-    runs = run_suites(open_session, student, probe=run_here, apps=apps, private=["rewrite"], time_limit=60)
+    apps = {"given": "public = True\n", "held-back": f"{secret}\n" + "x = 1\n" * 50}
+    runs = run_suites(open_session, student, probe=run_here, apps=apps, private=["held-back"], time_limit=60)
     assert runs["given"].clean
-    said = runs["rewrite"].problem()
-    assert runs["rewrite"].caught and "SECRET" not in said and "x = 1" not in said
+    said = runs["held-back"].problem()
+    assert runs["held-back"].caught and "SECRET" not in said and "x = 1" not in said
     assert said == "a test (its id is not shown for this app) #1 failed: its output is not shown: this app's code is kept from students"
-    assert len(runs["rewrite"].tests) <= 2  # one per outcome: the number of tests tells nothing either
+    assert len(runs["held-back"].tests) <= 2  # one per outcome: the number of tests tells nothing either
     assert all(len(nodeid) <= 160 for nodeid in runs["given"].tests)
 
 

@@ -221,8 +221,8 @@ def run_suites(  # noqa: PLR0913
                         for name in rest)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-    shown = {nodeid for name, run in runs.items() if name not in private
-             for nodeid in [*run.tests, *(e["nodeid"] for e in run.errors)]}
+    shown = {part for name, run in runs.items() if name not in private  # ids, and their files, seen on public apps
+             for nodeid in [*run.tests, *(e["nodeid"] for e in run.errors)] for part in (nodeid, nodeid.split("::")[0])}
     return {name: runs[name].withheld(shown) if name in private else runs[name] for name in apps}
 
 
