@@ -179,8 +179,9 @@ def render_summary(results: list[ExerciseResult], paint: Painter, root_label: st
                    course: list[tuple[str, str, bool | None]] | None = None, debug: bool = False) -> str:
     """The total, and what to do next. ``course``: every exercise of the course in order, as
     ``(id, title, full marks)``, full marks ``None`` when unknown (neither graded now nor cached).
-    "Next" is the first exercise below full marks (else the first unknown one); "well done" only
-    when every exercise of the course has full marks. ``debug``: the tracebacks are shown already."""
+    "Next" is the first exercise known to be below full marks, else the next one not graded;
+    "well done" only when every exercise of the course has full marks. ``debug``: the tracebacks
+    are shown already."""
     score = sum(r.score for r in results)
     total = sum(r.max_score for r in results)
     done = sum(1 for r in results if r.full_marks)
@@ -189,11 +190,13 @@ def render_summary(results: list[ExerciseResult], paint: Painter, root_label: st
     full.update({r.id: r.full_marks for r in results})
     titles = {ex_id: title for ex_id, title, _ in course or []} | {r.id: r.title for r in results}
     below = next((ex_id for ex_id in full if full[ex_id] is False), None)
-    todo = below or next((ex_id for ex_id in full if full[ex_id] is None), None)
+    order = list(full)
+    after = order[order.index(results[-1].id) + 1:] if results else []
+    todo = below or next((ex_id for ex_id in after if full[ex_id] is None), None)  # else the next one not graded
     if todo is not None:
         lines += wrapped(f"Next: {todo}, {titles[todo]}. Read {root_label}/{todo}/README.md", "", terminal_width())
-    elif course is None:
-        lines.append(paint("Every exercise graded has full marks.", "green"))
+    elif course is None or None in full.values():  # how far the others are is not known here
+        lines.append(paint("Every exercise graded here has full marks.", "green"))
     else:
         last = "Full marks: that was the last exercise. " if results and results[-1].id == course[-1][0] else ""
         lines.append(paint(f"{last}Every exercise of the course has full marks. Well done!", "green"))
