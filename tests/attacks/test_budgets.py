@@ -6,9 +6,10 @@ must fail its check with a reason the student understands, and cost the judge pr
 sandbox) far less than the page. It is the judge's side only, so it runs at one level, ``user``.
 
 Many busy processes forked in one student's sandboxes must not cost a classmate graded beside them
-(batch, ``--jobs 2``) a single point: run at ``user`` and ``uid``, where each sandbox has a user
-of its own. Each attack has a control: the same submission without the size or the load, whose
-classmate gets full marks and whose page passes.
+(batch, ``--jobs 2``) a single point, and must be stopped together at the check's CPU budget, even
+once they left the sandbox's process tree: run at ``user`` and ``uid``, where each sandbox has a
+user of its own. Each attack has a control: the same submission without the size or the load,
+whose classmate gets full marks and whose page passes.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from .conftest import assert_finished, copy_exercise
 HELLO, RESPONSES = "01-hello", "04-responses"
 MIB = 1024 * 1024
 JUDGE_MEMORY = 200 * MIB  # what one answer may cost the judge process at most (its peak, all included)
+LOAD_SECONDS = 60  # how long mallory's sandboxes load the machine, from the start of the batch
+HOLD = 10  # seconds each of mallory's checks waits while its spinners spin (within its 15 s clock)
 
 
 @pytest.fixture(autouse=True)
@@ -123,11 +126,12 @@ def test_one_huge_answer_fails_its_check_and_costs_the_judge_little(at, size, fo
 @pytest.mark.parametrize("forks", [40, 0], ids=["attack", "control"])
 def test_busy_processes_cost_a_classmate_nothing(at, forks):
     """Attack: each of mallory's sandboxes forks as many busy processes as it may (each in a session
-    of its own, ignoring SIGXCPU, outside its sandbox's process tree) while ada, a correct solution,
-    is graded beside her (--jobs 2). Ada must get full marks. Control: mallory's same app, no load."""
+    of its own, ignoring SIGXCPU, outside its sandbox's process tree) and waits 10 s while they spin,
+    as ada, a correct solution, is graded beside her (--jobs 2). Ada must get full marks. Control:
+    mallory's same app and waits, no load."""
     class_dir = at.tmp / "class"
     at.submission(RESPONSES, "solutions", "busy_load", root=class_dir / "mallory" / "exercises", kits=("_unhooked",),
-                  forks=forks, seconds=60)
+                  forks=forks, until=time.time() + LOAD_SECONDS, hold=HOLD)
     copy_exercise(RESPONSES, "solutions", class_dir / "ada" / "exercises" / RESPONSES)
     out = at.tmp / "gradebook"
     with Watch(str(out), at) as watch:
@@ -140,3 +144,21 @@ def test_busy_processes_cost_a_classmate_nothing(at, forks):
     lost = [(c["name"], c["message"]) for c in ada["checks"] if c["points"] < c["max_points"]]
     assert ada["score"] == fair.score == fair.max_score, f"ada lost points to mallory's load: {lost}"
     at.assert_no_leftovers(grace=5)
+
+
+@pytest.mark.parametrize("level", ["user"], indirect=True)  # uid: on branch attacks2 until the defence holds
+@pytest.mark.parametrize("forks", [31, 0], ids=["attack", "control"])
+def test_a_sandboxs_processes_share_one_cpu_budget(at, forks):
+    """Attack: the first request of each check starts 31 spinners that leave the sandbox's process
+    tree, then waits 10 s: together they use far more than the check's 5 s of CPU. The sandbox must
+    be stopped for its CPU time (the check fails saying so). Control: no spinners, the page passes."""
+    root = at.submission(HELLO, "solutions", "busy_load", kits=("_unhooked",), forks=forks,
+                         until=time.time() + 30, hold=HOLD if forks else 0)
+    run = at.grade(root, HELLO)
+    assert_finished(run.outcome)
+    check = index_check(run)
+    if not forks:
+        assert check["points"] == check["max_points"], check
+        return
+    assert check["points"] == 0 and "CPU time" in (check["message"] or ""), (
+        f"{forks} spinners used more than the check's CPU time unstopped: {check}")

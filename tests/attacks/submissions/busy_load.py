@@ -2,8 +2,9 @@
 # it may (at most ATTACK["forks"]), each a new interpreter started by _posixsubprocess.fork_exec
 # (no audit hook, so it can name itself ATTACK["comm"]); each forks again and leaves (its child is
 # no one's child in the sandbox), starts a session of its own (its own scheduling group), ignores
-# SIGXCPU (the signal a spent CPU budget sends) and spins for at most ATTACK["seconds"] of wall-clock
-# time. The app itself stays correct. Forks 0: the same app, no load.
+# SIGXCPU (the signal a spent CPU budget sends) and spins until ATTACK["until"] (a wall-clock time).
+# The request then waits (sleeps) up to ATTACK["hold"] seconds, so the sandbox lives on while they
+# spin, within the check's clock. After ATTACK["until"] the app is plain. Forks 0: no spinners.
 SPIN = f"""# {ATTACK["marker"]}
 import os, signal, time
 signal.signal(signal.SIGXCPU, signal.SIG_IGN)
@@ -15,8 +16,7 @@ except OSError:
 if os.fork():
     os._exit(0)
 os.setsid()
-end = time.monotonic() + {ATTACK["seconds"]}
-while time.monotonic() < end:
+while time.time() < {ATTACK["until"]}:
     pass
 """
 
@@ -57,4 +57,9 @@ def _busy():
 
 @app.before_request
 def _load():
-    attack_once("busy", _busy)
+    import time
+
+    left = ATTACK["until"] - time.time()
+    if left > 0 and "busy" not in _sys.__dict__.get("_attack_results", {}):  # this sandbox's first request
+        attack_once("busy", _busy)
+        time.sleep(min(ATTACK["hold"], left))
