@@ -120,3 +120,15 @@ def test_a_class_of_150_is_compared_in_bounded_time():
     assert time.monotonic() - start < 90  # about 5 s on an idle 2-core machine
     assert len(found) == 3 * 50 * 49 // 2
     assert all(int(p.a.student[1:]) % 3 == int(p.b.student[1:]) % 3 for p in found)
+
+
+def test_a_big_class_page_lists_the_most_alike_and_the_csv_all():
+    """Hundreds of pairs: the page stays readable (the most alike, their lines); the CSV has every one."""
+    code = {"app.py": "x = 1\n"}
+    pairs = [similarity.Pair(EXERCISE, similarity.Side(f"a{i:03d}", 1 - i / 1000, [("app.py", 1, 1)], code),
+                             similarity.Side(f"b{i:03d}", 0.9, [("app.py", 1, 1)], code), 60) for i in range(400)]
+    page = similarity.render(pairs, 800, {})
+    assert page.count("<tr><td>12-rest-api") == similarity.SHOWN_PAIRS
+    assert page.count('<h2 id="pair-') == similarity.DETAILED_PAIRS
+    assert f"{400 - similarity.SHOWN_PAIRS} more pairs, less alike, are in" in page
+    assert len(similarity.similarity_csv(pairs).splitlines()) == 401
