@@ -44,7 +44,7 @@ class StudentCodeError(Exception):
 
     def __init__(self, message: str, kind: str = "import", frames: list | None = None):
         super().__init__(message)
-        self.kind = kind  # import | missing | failed | timeout | gone | not_run
+        self.kind = kind  # import | missing | failed | timeout | gone | not_run | too_big | broken
         self.frames = frames or []  # the student's frames, as the sandbox sent them
 
 
@@ -347,13 +347,17 @@ class RemoteClient:
         Session.in_flight = _describe_request(args, kwargs)
         avoid = {"avoid": sorted(Session.loops)} if Session.loops else {}
         data = self._session.ask("request", client=self._handle, args=list(args), kwargs=kwargs, **avoid)
-        Session.in_flight = None
-        if "not_run" in data:  # a view that spun in an earlier check: said once, there
+        doing, Session.in_flight = Session.in_flight, None
+        if isinstance(data, dict) and "not_run" in data:  # a view that spun in an earlier check: said once, there
             raise StudentCodeError(f"Not run: {Session.loops.get(str(data['not_run']), 'this view')} loops "
                                    "(see above).", kind="not_run")
-        response = flask.Response(data["body"], status=data["status"], headers=data["headers"])
-        request = data["request"]
-        response.request = SimpleNamespace(**request)
+        try:  # the answer is the sandbox's claim: one not shaped like a response fails the check, not the grader
+            response = flask.Response(data["body"], status=data["status"], headers=data["headers"])
+            response.request = SimpleNamespace(**data["request"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise StudentCodeError(f"The answer to {doing} was not a response the grader understands "
+                                   f"({type(exc).__name__}): does your code write to the grader's connection?",
+                                   kind="broken") from None
         for kind in ("exception", "handled"):
             if isinstance(data.get(kind), dict):
                 self._session.failures.append(data[kind])
