@@ -121,6 +121,7 @@ def test_a_spinning_view_is_stopped_where_it_spins_and_its_other_checks_are_not_
     assert len(spun) == 1, [(c.name, c.status, c.message) for c in search]
     assert "never finished: your code was still running at app.py line" in spun[0].message
     assert f"app.py line {line} (in search)" in spun[0].message or f"app.py line {line - 1} (in search)" in spun[0].message
+    assert spun[0].hint.startswith("Your code never got out of a loop")  # the hint for what went wrong
     request = spun[0].message.split(" never finished")[0]
     others = [c for c in search if c is not spun[0]]
     assert others and all(c.status == "not_run" and c.message == f"Not run: {request} loops (see above)."

@@ -29,6 +29,12 @@ CAUSE_HINTS = {
         "Turn the value into text before returning it (str(value)), and make sure every path of the "
         "view ends with a return. https://flask.palletsprojects.com/en/stable/quickstart/#about-responses",
     ],
+    "loop": [
+        "Your code never got out of a loop (or a call that waits): which condition ends the loop on the "
+        "line the message names, and does anything inside the loop change it?",
+        "Print the values that condition uses, inside the loop, and grade again with --debug: it shows what "
+        "your code printed, and where it was stuck.",
+    ],
     "escaping": [
         "Which characters of the user's input reach the page as they are? What does a browser do with "
         "<script>?",

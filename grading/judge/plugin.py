@@ -200,7 +200,7 @@ def pytest_runtest_makereport(item, call):
         else:
             status, message = _judge(item, call, report)
             status, message = _once(item, call, status, message)
-            if status in ("failed", "error") and call.excinfo is not None:
+            if status in ("failed", "error", "timeout") and call.excinfo is not None:
                 cause = cause_of(call.excinfo.value)
         item.config.stash.setdefault(_outcomes_key, {})[(item.module.__name__, check_name(item))] = status
         points = check_points(item) if status == "passed" else 0.0
@@ -317,6 +317,8 @@ def cause_of(exc: BaseException) -> str | None:
     """What went wrong, as the key of the hint to show: the expectation's, or the student's exception's."""
     exc = _unwrap(exc)
     if isinstance(exc, CheckFailed):
+        return exc.cause
+    if isinstance(exc, StudentCodeError):
         return exc.cause
     raised = exc if isinstance(exc, StudentError) else student_cause(exc)
     return exception_cause(raised) if isinstance(raised, StudentError) else None

@@ -46,6 +46,7 @@ class StudentCodeError(Exception):
         super().__init__(message)
         self.kind = kind  # import | missing | failed | timeout | gone | not_run | too_big | broken
         self.frames = frames or []  # the student's frames, as the sandbox sent them
+        self.cause: str | None = None  # the key of the hint for it ("loop": code that never finished)
 
 
 class StudentError(Exception):
@@ -204,12 +205,15 @@ class Session:
         if Session.in_flight and view:
             Session.loops.setdefault(view, Session.in_flight)
         if spun.get("late"):
-            return StudentCodeError(
+            spun_error = StudentCodeError(
                 f"{doing} never finished: {at or 'your code was still running'} when the check's time was up. "
                 "Look for an endless loop or a call that waits forever.", kind="timeout", frames=frames)
-        return StudentCodeError(
-            f"{doing} never finished: {at or 'your code was still running'} when it had used {self.cpu_seconds:g} s "
-            "of CPU time. Look for an endless loop.", kind="timeout", frames=frames)
+        else:
+            spun_error = StudentCodeError(
+                f"{doing} never finished: {at or 'your code was still running'} when it had used "
+                f"{self.cpu_seconds:g} s of CPU time. Look for an endless loop.", kind="timeout", frames=frames)
+        spun_error.cause = "loop"
+        return spun_error
 
     def _why_gone(self) -> StudentCodeError:
         """What ended the sandbox, as the student needs to hear it."""
