@@ -155,3 +155,18 @@ def test_integrity_and_cache_walk_a_deep_tree_without_recursion(tmp_path):
     _hash_tree(two, tmp_path / "clone" / "graders")
     assert one.digest() != two.digest()
     remove_tree(tmp_path / "clone")  # pytest's own clean-up would recurse
+
+
+def test_integrity_reads_at_most_its_budget_of_a_students_graders(tmp_path, monkeypatch):
+    """A graders/ folder of many big files: compared without reading past the budget, all flagged."""
+    from grading.judge import integrity
+
+    reads = []
+    monkeypatch.setattr(integrity, "MAX_TOTAL_BYTES", 3 * 1024 * 1024)
+    monkeypatch.setattr(integrity, "_read", lambda path: reads.append(path) or b"x")
+    for n in range(10):
+        with open(make(tmp_path / "clone" / "graders" / f"test_{n}.py"), "wb") as f:
+            f.truncate(1024 * 1024)
+    expected = {f"graders/test_{n}.py": "0" * 64 for n in range(10)}
+    assert len(integrity.changed_files(tmp_path / "clone", expected=expected)) == 10
+    assert len(reads) == 3
