@@ -42,9 +42,11 @@ def rules_of(app, name):
 
 
 def products_of(client):
-    data = expect.json(client.get("/api/products"))
-    expect.that(isinstance(data, list), f"GET /api/products returned {expect.show(data)}, expected a JSON list.")
-    expect.that(bool(data), "GET /api/products returned an empty list: the shop needs a few products.")
+    """The products of GET /api/products: the checks that read them share its failure, said once."""
+    with expect.shared_cause():
+        data = expect.json(client.get("/api/products"))
+        expect.that(isinstance(data, list), f"GET /api/products returned {expect.show(data)}, expected a JSON list.")
+        expect.that(bool(data), "GET /api/products returned an empty list: the shop needs a few products.")
     return data
 
 

@@ -16,3 +16,11 @@ def test_a_form_without_its_csrf_token_is_said_once(grade):
     not_run = [c for c in result.result.checks if c.status == "not_run"]
     assert len(said) == 1 and len(not_run) >= 3, result.explain()
     assert all(c.message.startswith("Not run: GET /register has no hidden input csrf_token") for c in not_run)
+
+
+def test_a_product_list_that_is_not_there_is_said_once(grade):
+    result = grade.mutant("08-blueprints", {"shop/__init__.py": [('url_prefix="/api"', 'url_prefix="/shop"')]})
+    listed = result.check("products_list_is_json_objects_with_id_name_price")
+    by_id = result.check("product_by_id_is_json")
+    assert listed.status == "failed" and listed.message.startswith("GET /api/products returned 404"), result.explain()
+    assert by_id.status == "not_run" and by_id.message == f"Not run: {listed.message}", result.explain()

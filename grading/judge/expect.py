@@ -7,6 +7,7 @@ what came back, e.g. ``GET /post/abc returned 200, expected 404.`` The hint of t
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json as _json
 import re
@@ -71,6 +72,20 @@ def fail(message: str, cause: str | None = None) -> None:
 def precondition(message: str, cause: str | None = None) -> None:
     """Fail because of a cause several checks share: said once, the later checks are not run."""
     raise PreconditionFailed(message, cause)
+
+
+@contextlib.contextmanager
+def shared_cause():
+    """What fails inside is a cause several checks share (a helper they all call): the first
+    check it stops says it, the later ones are not run."""
+    try:
+        yield
+    except PreconditionFailed:
+        raise
+    except CheckFailed as failed:
+        shared = PreconditionFailed(str(failed), failed.cause)
+        shared.student_exception = failed.student_exception
+        raise shared from None
 
 
 def that(condition: bool, message: str, cause: str | None = None) -> None:
