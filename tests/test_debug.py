@@ -64,8 +64,8 @@ def test_an_error_handler_that_swallows_abort_names_the_handler_and_the_abort(gr
     abort = line_of("04-responses", "app.py", "abort(403)", edits)
     message = result.check("secret_is_403").message
     assert "GET /secret returned 500, expected 403." in message, message
-    assert f"Your error handler internal_error in app.py, line {handler} (internal_error) caught Forbidden" in message
-    assert f"in app.py, line {abort} (secret) and answered 500." in message
+    assert (f"Your error handler internal_error in app.py, line {handler} (internal_error) caught abort(403) "
+            f"in app.py, line {abort} (secret) and answered 500.") in message, message
 
 
 def test_a_teardown_function_that_raises_is_named(grade):

@@ -61,6 +61,7 @@ class StudentError(Exception):
         self.frames = description.get("frames") if isinstance(description.get("frames"), list) else []
         self.handler = str(description.get("handler") or "")  # an error handler of the student's handled it
         self.handler_name = str(description.get("handler_name") or "")
+        self.abort = description.get("abort") if isinstance(description.get("abort"), int) else None
 
     def __str__(self) -> str:
         return self.message
@@ -72,9 +73,10 @@ class StudentError(Exception):
         return f"{said}: {self.note}" if self.note else said
 
     def describe_handled(self, status: int) -> str:
-        """`` Your error handler handle_error in app.py, line 30 caught Forbidden ... and answered 500.``"""
-        return (f" Your error handler {self.handler_name}{self.handler} caught {self.describe()} and answered "
-                f"{status}.")
+        """`` Your error handler handle_error in app.py, line 30 caught abort(403) in app.py, line 12 (secret)
+        and answered 500.``"""
+        caught = f"abort({self.abort}){self.where}" if self.abort is not None else self.describe()
+        return f" Your error handler {self.handler_name}{self.handler} caught {caught} and answered {status}."
 
 
 _student_classes: dict[str, type] = {}

@@ -35,6 +35,7 @@ from pathlib import Path
 import flask
 import flask.logging
 import werkzeug.serving
+from werkzeug.exceptions import HTTPException
 
 from grading import wire
 from grading.sandbox.confine import IMPORT_CPU_SECONDS, cpu_budget
@@ -307,7 +308,9 @@ class Host:
             "templates": rendered,
             "exception": self.describe(self.raised[-1]) if self.raised else None,
             "handled": {**self.describe(handled[0]), "handler": place_of(handled[1], self.root),
-                        "handler_name": getattr(handled[1], "__name__", "")} if handled else None,
+                        "handler_name": getattr(handled[1], "__name__", ""),
+                        "abort": getattr(handled[0], "code", None) if isinstance(handled[0], HTTPException) else None,
+                        } if handled else None,
         }
 
     def _blame_hook(self, exc: BaseException) -> None:
@@ -675,8 +678,6 @@ def _current_view() -> str:
 def _endpoint_of(app, args: list, kwargs: dict) -> str | None:
     """The endpoint a request made by the test client with these arguments would reach."""
     from flask.testing import EnvironBuilder
-    from werkzeug.exceptions import HTTPException
-    from werkzeug.routing import RequestRedirect
 
     kwargs = {k: v for k, v in kwargs.items() if k not in ("buffered", "follow_redirects")}
     try:
@@ -686,7 +687,7 @@ def _endpoint_of(app, args: list, kwargs: dict) -> str | None:
         finally:
             builder.close()
         return app.url_map.bind_to_environ(environ).match()[0]
-    except (HTTPException, RequestRedirect, Exception):  # noqa: BLE001 - then the request is simply sent
+    except Exception:  # noqa: BLE001 - a 404, 405 or redirect: then the request is simply sent
         return None
 
 
