@@ -23,7 +23,9 @@ from urllib.parse import unquote
 
 import pytest
 
-from grading.judge.course import COURSE_DIR
+from grading.judge.course import COURSE_DIR, load_course
+from grading.judge.results import CheckResult, ExerciseResult
+from grading.outputs.gradebook import Gradebook
 
 IDS = ["01-hello", "02-routing"]
 HOSTILE = 'mal"lory<img src=x onerror=alert(1)>'
@@ -134,6 +136,43 @@ def test_report_loads_and_draws_its_charts_from_the_data(page, gradebook, tmp_pa
     assert shot.read_bytes().startswith(b"\x89PNG") and shot.stat().st_size > 20_000
 
 
+def clipped_cells(page) -> list[str]:
+    """The cells whose text does not fit, what a box cuts off or scrolls away, and the page's own overflow."""
+    cells = page.evaluate(
+        """[...document.querySelectorAll('td, th')].filter(c => c.scrollWidth > c.clientWidth + 1)
+               .concat([...document.querySelectorAll('body *')].filter(e => getComputedStyle(e).overflowX != 'visible'
+                        && e.tagName != 'svg' && e.scrollWidth > e.clientWidth + 1))
+               .map(c => c.tagName + ': ' + c.textContent.slice(0, 80))"""
+    )
+    wide = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+    return cells + (["the page scrolls sideways"] if wide else [])
+
+
+def test_a_whole_course_with_long_notes_fits_on_a_laptop_screen(browser, tmp_path):
+    """Fifteen exercise columns, long notes, many changed files, long check labels: nothing is cut."""
+    exercises = load_course(COURSE_DIR)
+    book = Gradebook(tmp_path, exercises, with_identity=True)
+    for n, student in enumerate(("ada-lovelace-the-first-programmer", "bob", "carol")):
+        row = book.row(student)
+        row.identity = {"name": f"Student {student} " * 3, "github_username": student, "identifier": f"{student}@example.edu"}
+        row.results = {e.id: ExerciseResult(e.id, e.title, "failed", checks=[
+            CheckResult("a_check", float(n % 2), 1.0, "passed" if n % 2 else "failed", "came back: " + "words " * 40,
+                        doc="A check whose description is a whole paragraph, " * 4)]) for e in exercises}
+        row.commit, row.committed = "0123456789abcdef" * 2 + "01234567", "2026-12-01T23:59:59+00:00"
+        row.changed = [f"graders/test_{i:02d}_a_rather_long_file_name.py" for i in range(1, 16)] if n == 2 else []
+        row.note = "not a git repository: graded as it is; Stopped: grading this student took longer than 960 s."
+    book.write()
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    tab = context.new_page()
+    for name in ("report.html", "carol.html"):
+        tab.goto((tmp_path / name).as_uri())
+        assert clipped_cells(tab) == [], name
+    tab.goto((tmp_path / "report.html").as_uri())
+    tab.screenshot(path=str(tmp_path / "whole-course.png"), full_page=True)
+    assert tab.locator("#students tr").count() == 2 + 3  # header, points possible, three students
+    context.close()
+
+
 def test_every_label_is_whole_and_no_column_is_clipped(page, gradebook):
     chart_text = page.locator("svg").nth(2).text_content()
     for row in checks_table(gradebook):
@@ -150,14 +189,10 @@ def test_every_label_is_whole_and_no_column_is_clipped(page, gradebook):
            })"""
     )
     assert outside == []
+    assert clipped_cells(page) == []
     drawn = page.evaluate("[...document.querySelectorAll('svg text')].filter(t => t.textContent.trim())"
                           ".map(t => t.getBoundingClientRect().width)")
     assert drawn and min(drawn) > 0  # glyphs were drawn: a font is there
-    clipped = page.evaluate(
-        "[...document.querySelectorAll('td, th')].filter(c => c.scrollWidth > c.clientWidth + 1).map(c => c.textContent)"
-    )
-    assert clipped == []
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def test_tampering_and_absent_students_are_shown(page):

@@ -27,8 +27,9 @@ table { border-collapse: collapse; font-size: 14px; }
 th, td { border: 1px solid #ccc; padding: 2px 6px; text-align: right; vertical-align: top; }
 th { background: #f7fafc; }
 th:first-child, td:first-child, td.text, th.text { text-align: left; }
-td.text { white-space: pre-wrap; overflow-wrap: anywhere; min-width: 12em; }
-td.commit { font-family: monospace; font-size: 12px; overflow-wrap: anywhere; max-width: 11em; text-align: left; }
+td.text { white-space: pre-wrap; overflow-wrap: anywhere; min-width: 8em; }
+td.commit { font-family: monospace; font-size: 12px; overflow-wrap: anywhere; max-width: 9em; text-align: left; }
+abbr { text-decoration: none; }
 tr.flagged td { background: #fff5f5; }
 td.flag, .warning { color: #c53030; }
 .wide { overflow-x: auto; }
@@ -164,14 +165,15 @@ def render_page(book) -> str:
 
 
 def students_table(book, rows, columns, possible, maximum) -> str:
-    head = "".join(f'<th title="{esc(e.title)}">{esc(e.id)}</th>' for e in columns)
+    # each exercise by its number (its id and title when pointed at, and in the charts above): fifteen fit
+    head = "".join(f'<th><abbr title="{esc(e.id)}: {esc(e.title)}">{esc(e.id[:2])}</abbr></th>' for e in columns)
     body = []
     for r in rows:
         cells = "".join(
             f"<td>{fmt_points(r.results[e.id].score)}</td>" if e.id in r.results else "<td></td>" for e in columns
         )
         link = f'<a href="{student_href(r.student)}">{esc(who(r))}</a>'
-        flag = f"⚠ {' '.join(r.changed)}" if r.changed else ""
+        flag = "⚠ " + "\n".join(r.changed) if r.changed else ""  # a file a line
         commit = " ".join(p for p in (r.commit, r.committed) if p)
         body.append(
             f'<tr{" class=flagged" if r.changed else ""}><td>{link}</td>{cells}<td><b>{fmt_points(r.total)}</b></td>'
