@@ -135,6 +135,7 @@ class Host:
                 self._say_where(frame, late=True)
             finally:
                 os._exit(128 + signal.SIGALRM)
+        signal.setitimer(signal.ITIMER_REAL, 0.5)  # between questions: look again soon
 
     def _say_where(self, frame, late: bool = False) -> None:
         if not self.answering or self.sock is None:
