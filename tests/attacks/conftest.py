@@ -445,6 +445,9 @@ class Attack:
                 self.python = sys.executable
                 self.invoked_from = str(course)
                 self.bin = str(Path(sys.executable).parent)
+                self.venv_backend = "uv"  # the session's own environment (grade's), not "none"
+                self.cache_dir = venv.parent / "nox-envdir" / ".cache"  # its parent: nox's --envdir
+                self.cache_dir.mkdir(parents=True, exist_ok=True)
 
             def run(self, *args, env=None, external=False, success_codes=(0,), silent=False, **_):
                 path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
@@ -485,7 +488,10 @@ class Attack:
         def run_to_the_end(args, cwd=None, env=None, **_):
             """The noxfile's own runner (student sessions): the same command, in the test's environment."""
             told = {k: v for k, v in (env or {}).items() if k in ("GRADING_INVOKED_FROM", "VIRTUAL_ENV", "PATH")}
-            outcome = run_command([str(a) for a in args], cwd=cwd or course, env={**env_base, **told},
+            args = [str(a) for a in args]
+            if args and (args[0] == "python" or args[0].startswith(str(venv))):  # the session's python: ours
+                args[0] = sys.executable
+            outcome = run_command(args, cwd=cwd or course, env={**env_base, **told},
                                   timeout=timeout, logs=logs)
             outcomes.append(outcome)
             return outcome.code
