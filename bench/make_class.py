@@ -135,7 +135,7 @@ class Variety:
     alternatives: dict[str, list[Path]]
 
     @classmethod
-    def of(cls, course: Path = COURSE) -> "Variety":
+    def of(cls, course: Path = COURSE) -> Variety:
         return cls(mutants(course), alternatives(course))
 
 

@@ -79,8 +79,8 @@ def bars(items: list[tuple[str, float, str]], width: int = 760) -> str:
         colour = "#2f855a" if share >= 0.8 else "#d69e2e" if share >= 0.5 else "#c53030"
         parts += [
             f'<rect class="track" x="0" y="{y}" width="{room}" height="{bar_height}" fill="#edf2f7"/>',
-            f'<rect class="bar" x="0" y="{y}" width="{w:.1f}" height="{bar_height}" fill="{colour}">'
-            f"<title>{esc(label)}: {esc(shown)}</title></rect>",
+            (f'<rect class="bar" x="0" y="{y}" width="{w:.1f}" height="{bar_height}" fill="{colour}">'
+             f"<title>{esc(label)}: {esc(shown)}</title></rect>"),
             f'<text x="{room + 4}" y="{y + 11}">{esc(shown)}</text>',
         ]
         y += bar_height + gap
@@ -100,15 +100,15 @@ def histogram(totals: list[float], maximum: float, width: int = 640, height: int
     top = max(counts, default=0) or 1
     left, bottom, room = 40, height - 30, width - 50
     step = room / bins
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-             f'viewBox="0 0 {width} {height}" role="img">']
+    parts = [(f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+              f'viewBox="0 0 {width} {height}" role="img">')]
     for i, count in enumerate(counts):
         h = (bottom - 24) * count / top
         x = left + i * step
         low = i * step_points
         parts += [
-            f'<rect class="bar" x="{x + 2:.1f}" y="{bottom - h:.1f}" width="{step - 4:.1f}" height="{h:.1f}" fill="#3182ce">'
-            f"<title>{low} to {low + step_points}: {count}</title></rect>",
+            (f'<rect class="bar" x="{x + 2:.1f}" y="{bottom - h:.1f}" width="{step - 4:.1f}" height="{h:.1f}" '
+             f'fill="#3182ce"><title>{low} to {low + step_points}: {count}</title></rect>'),
             f'<text x="{x + step / 2:.1f}" y="{bottom - h - 3:.1f}" text-anchor="middle">{count or ""}</text>',
             f'<text x="{x:.1f}" y="{bottom + 15}" text-anchor="middle">{low}</text>',
         ]
