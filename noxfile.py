@@ -16,7 +16,7 @@
                                  (--repository ORG/NAME: Classroom grades with the graders of that repository)
     nox -s gradescope            build dist/gradescope-autograder.zip
     nox -s tests                 run our own tests (what CI runs)
-    nox -s lock                  re-pin requirements/grading.txt after changing a requirement
+    nox -s lock                  re-pin requirements/grading.txt (and batch.txt) after changing a requirement
     nox -s bench                 time grading and batch grading, peak memory (bench/grade.py, bench/batch.py)
 
 Inside an exercise folder, ``nox -s grade`` (and the other student sessions) work on that
