@@ -1,5 +1,6 @@
 # A 15-testing suite whose test id is the source of the app under test: on the held-back rewrite
-# (graders/data/15-testing/private/) it fails, and the grade's message quotes its id.
+# (graders/data/15-testing/private/) it fails (it passes on the public apps, whose sha256 are in
+# ATTACK["given"]), and the grade's message quotes its id.
 import hashlib as _hashlib
 import pathlib as _pathlib
 
@@ -11,4 +12,4 @@ _ID = _SOURCE.replace("\n", " | ") if ATTACK.get("leak") else "plain"
 
 @_pytest.mark.parametrize("x", [0], ids=[_ID])
 def test_the_app(x):
-    assert _hashlib.sha256(_SOURCE.encode()).hexdigest() == ATTACK["given"], _ID
+    assert _hashlib.sha256(_SOURCE.encode()).hexdigest() in ATTACK["given"], _ID

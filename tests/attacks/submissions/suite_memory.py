@@ -1,5 +1,5 @@
-# A 15-testing suite that tests nothing: it recognises the apps. It passes on the given app (its
-# source is public) and everywhere until it has seen the others; then only on the one that is the "centre" of the held-back
+# A 15-testing suite that tests nothing: it recognises the apps. It passes on the public apps (the
+# given app and the public rewrite: ATTACK["given"] holds their sha256) and everywhere until it has seen the others; then only on the one that is the "centre" of the held-back
 # apps (each is the rewrite with one edit): the rewrite. It remembers what it saw in /run/lock
 # (and /dev/shm, /var/tmp), through a second interpreter the audit hook does not watch.
 import hashlib as _hashlib
@@ -40,14 +40,14 @@ print(json.dumps(seen))
 
 def _rewrite(seen):
     """The source closest to all the others (the held-back apps are the rewrite, one edit each)."""
-    others = {sha: set(text.splitlines()) for sha, text in seen.items() if sha != ATTACK["given"]}
+    others = {sha: set(text.splitlines()) for sha, text in seen.items() if sha not in ATTACK["given"]}
     if len(others) < 3:
         return None
     return min(others, key=lambda sha: sum(len(others[sha] ^ lines) for lines in others.values()))
 
 
 def test_the_app():
-    if _SHA == ATTACK["given"]:
+    if _SHA in ATTACK["given"]:
         return
     rewrite = _rewrite(_remember_and_recall())
     if rewrite is None:  # nothing remembered yet: pass, so that the grader runs the broken apps too
