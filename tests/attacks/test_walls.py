@@ -5,6 +5,11 @@ Each runs through batch grading (the grades an instructor records) at ``user`` (
 for machines without namespaces) and at ``process``, where batch must refuse to grade (see
 ``Attack.batch``). Each class also holds an honest student, who must get the trusted engine's grade
 at that level: a harness that cannot grade cannot pass for a block.
+
+Two are the judge's side only, so they run at one level, ``user`` (CI time: the whole file took
+about 15 minutes at every level, at a load average of 20 on 2 cores): what a 15-testing suite run may tell
+the reports (the judge summarises it), and the password hash of 11-auth (the judge checks it
+itself). Whatever the wall, the student's process says what it wants; only the judge decides.
 """
 
 from __future__ import annotations
@@ -101,6 +106,7 @@ def private_lines() -> set[str]:
     return {line.strip() for line in private if len(line.strip()) >= 16 and line.strip() not in public}
 
 
+@pytest.mark.parametrize("level", ["user"], indirect=True)  # the judge's side only
 @pytest.mark.parametrize("leak", [True, False], ids=["attack", "control"])
 def test_test_ids_do_not_carry_the_private_rewrite_into_the_reports(at, bundle, leak):
     """Attack: the suite's test id is the source of the app it runs on; it fails on the held-back
@@ -135,6 +141,7 @@ PLAIN_TEXT = (("generate_password_hash(password)", '"plain$" + password'),
                'user.password_hash == "plain$" + request.form.get("password", "")'))
 
 
+@pytest.mark.parametrize("level", ["user"], indirect=True)  # the judge's side only
 def test_patching_the_probe_does_not_pass_the_password_hash_check(at):
     """Attack: 11-auth stores passwords as plain text, and its add_user rebinds the probe's
     check_password_hash (the caller's globals) before the probe checks the stored hash: 2 points
