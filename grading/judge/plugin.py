@@ -128,7 +128,8 @@ def pytest_collection_modifyitems(session, config, items):
     _emit(config, {"event": "plan", "checks": plan})
     _check_needs(items)
     failed = {s for s in config.getoption("--grading-failed").split(",") if s}
-    config.stash[_outcomes_key] = {(i.module.__name__, check_name(i)): "failed" for i in items if check_name(i) in failed}
+    config.stash[_outcomes_key] = {(i.module.__name__, check_name(i)): ("failed", None) for i in items
+                                   if check_name(i) in failed}
     items[:] = [i for i in items if check_name(i) not in skip]
     for item in items:  # a check's time is CPU time; the clock only stops code that sleeps or blocks
         seconds = check_seconds(item)
@@ -171,7 +172,7 @@ def _check_needs(items) -> None:
         earlier.add(check_name(item))
 
 
-_outcomes_key = pytest.StashKey()  # (grader module, check) -> status, as the checks finish
+_outcomes_key = pytest.StashKey()  # (grader module, check) -> (status, message), as the checks finish
 _not_run_key = pytest.StashKey()
 
 
@@ -183,9 +184,10 @@ def pytest_runtest_logstart(nodeid, location):
 def pytest_runtest_setup(item):
     _emit(item.config, {"event": "start", "name": check_name(item)})
     outcomes = item.config.stash.get(_outcomes_key, {})
-    unmet = [n for n in check_needs(item) if outcomes.get((item.module.__name__, n), "passed") != "passed"]
-    if unmet:  # the cause is said by the check it needs: this one is not run
-        item.stash[_not_run_key] = f"{NOT_RUN}needs {unmet[0]} (see above)."
+    unmet = [n for n in check_needs(item) if outcomes.get((item.module.__name__, n), ("passed",))[0] != "passed"]
+    if unmet:  # the cause is said by the check it needs (or, if that one was not run either, by its cause)
+        status, message = outcomes[(item.module.__name__, unmet[0])]
+        item.stash[_not_run_key] = message if status == "not_run" and message else f"{NOT_RUN}needs {unmet[0]} (see above)."
         pytest.skip(item.stash[_not_run_key])
 
 
@@ -202,7 +204,7 @@ def pytest_runtest_makereport(item, call):
             status, message = _once(item, call, status, message)
             if status in ("failed", "error", "timeout") and call.excinfo is not None:
                 cause = cause_of(call.excinfo.value)
-        item.config.stash.setdefault(_outcomes_key, {})[(item.module.__name__, check_name(item))] = status
+        item.config.stash.setdefault(_outcomes_key, {})[(item.module.__name__, check_name(item))] = (status, message)
         points = check_points(item) if status == "passed" else 0.0
         event = {"event": "result", "name": check_name(item), "status": status, "points": points, "message": message,
                  "cause": cause}

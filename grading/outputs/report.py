@@ -202,8 +202,10 @@ def render_summary(results: list[ExerciseResult], paint: Painter, root_label: st
         lines.append(paint(f"{last}Every exercise of the course has full marks. Well done!", "green"))
     crashed = next((r for r in results if r.status == "error" or any(
         c.status in ("error", "timeout") or " raised " in (c.message or "") for c in r.checks)), None)
+    advice = []
     if crashed and not debug:
-        lines.append(paint(f"Your traceback and what your code printed: nox -s grade -- {crashed.id[:2]} --debug", "dim"))
+        advice.append(f"Your traceback and what your code printed: nox -s grade -- {crashed.id[:2]} --debug")
     if below is not None:
-        lines.append(paint(f"Stuck? `nox -s hint -- {below[:2]}` gives a hint, one step at a time.", "dim"))
+        advice.append(f"Stuck? `nox -s hint -- {below[:2]}` gives a hint, one step at a time.")
+    lines += [paint(line, "dim") for text in advice for line in wrapped(text, "", terminal_width())]
     return "\n".join(lines)
