@@ -30,6 +30,7 @@ import time
 from pathlib import Path
 
 from grading import wire
+from grading.judge.walk import remove_tree
 from grading.sandbox.confine import SANDBOX_UID, Wall, clean_environment, probe_level
 
 BOOT = str(Path(__file__).resolve().parents[1] / "_boot.py")
@@ -132,7 +133,7 @@ class Zygote:
             raise SandboxGone(f"no sandbox could be started: {reply.get('fault')}")
         sandbox = Sandbox(ours, lambda: self._request({"op": "kill", "pid": reply["pid"], "level": level}), scratch, level)
         sandbox.ended = lambda: self._request({"op": "status", "pid": reply["pid"]}).get("ended")
-        WATCHDOG.watch(sandbox, reply["pid"], cpu_seconds)
+        WATCHDOG.watch(sandbox, reply["pid"], cpu_seconds, reply.get("uid") if level == "uid" else None)
         return sandbox
 
     def close(self) -> None:
@@ -228,8 +229,11 @@ class Watchdog:
     """Resources per sandbox, not per process, and a clock that a busy machine does not run down.
 
     A thread of the judge looks at every live sandbox of this process four times a second, through
-    ``/proc``: the CPU time of all its processes together (a sandbox past its check's budget gets
-    SIGXCPU, as a spent limit sends, and its check fails with the CPU-time message), and how long its
+    ``/proc``: the CPU time and memory of all its processes together (its processes: the tree below
+    its first one, and at the ``uid`` level, where orphans leave that tree, every process of its
+    user id). Past its check's CPU budget, the first process gets SIGXCPU, as a spent limit sends (the
+    check fails with the CPU-time message), and every other one SIGKILL, which cannot be ignored;
+    past the memory budget, all of them SIGKILL. It also measures how long its
     processes waited for a CPU they were ready to use (``/proc/PID/schedstat``). That waiting is the
     machine's load, not the student's code: it is added to the check's wall-clock deadline (the
     timer pytest-timeout set), so another student's load never costs a check its points. Code that
@@ -238,21 +242,24 @@ class Watchdog:
 
     PERIOD = 0.25
     MOST_ADDED = 120.0  # seconds one check's deadline may move, in all
+    WARN = 1.5  # seconds before the clock runs out that a sandbox is asked where its code is (SIGALRM)
 
     def __init__(self):
-        self.live: dict[Sandbox, tuple[int, float]] = {}
+        self.live: dict[Sandbox, tuple[int, float, int | None]] = {}
+        self.over: dict[Sandbox, float] = {}  # when a sandbox went past its budget
+        self.warned: set[Sandbox] = set()
         self.waited: dict[Sandbox, float] = {}
         self.added = 0.0
         self.thread = None
         self.lock = __import__("threading").Lock()
 
-    def watch(self, sandbox: Sandbox, pid: int, cpu_seconds: float) -> None:
+    def watch(self, sandbox: Sandbox, pid: int, cpu_seconds: float, uid: int | None = None) -> None:
         if not sys.platform.startswith("linux"):
             return
         with self.lock:
             if not self.live:
                 self.added = 0.0
-            self.live[sandbox] = (pid, cpu_seconds)
+            self.live[sandbox] = (pid, cpu_seconds, uid)
             self.waited[sandbox] = 0.0
             if self.thread is None or not self.thread.is_alive():
                 import threading
@@ -264,6 +271,8 @@ class Watchdog:
         with self.lock:
             self.live.pop(sandbox, None)
             self.waited.pop(sandbox, None)
+            self.over.pop(sandbox, None)
+            self.warned.discard(sandbox)
 
     def _run(self) -> None:
         while True:
@@ -271,11 +280,12 @@ class Watchdog:
             with self.lock:
                 watched = list(self.live.items())
             starved = 0.0
-            for sandbox, (pid, budget) in watched:
-                tree = _process_tree(pid)
+            by_uid = _processes_by_uid() if any(uid for _, _, uid in (w for _, w in watched)) else {}
+            for sandbox, (pid, budget, uid) in watched:
+                tree = list(dict.fromkeys(_process_tree(pid) + by_uid.get(uid, [])))
                 cpu, waited, memory = _usage(tree)
                 if budget and cpu > budget + 0.5:
-                    _signal_all(tree, signal.SIGXCPU)
+                    self._stop(sandbox, pid, tree)
                 if memory > SANDBOX_MEMORY:  # every process under its own limit, together over the sandbox's
                     _signal_all(tree, signal.SIGKILL)
                 with self.lock:
@@ -284,6 +294,19 @@ class Watchdog:
                         self.waited[sandbox] = max(waited, self.waited[sandbox])
             if starved > 0.05 and self.added < self.MOST_ADDED:
                 self._push_deadline(min(starved, self.MOST_ADDED - self.added))
+            left = signal.getitimer(signal.ITIMER_REAL)[0]
+            if 0 < left < self.WARN:  # the check's clock is nearly out: its sandboxes say where they are
+                for sandbox, (pid, _, _) in watched:
+                    if sandbox not in self.warned:
+                        self.warned.add(sandbox)
+                        _signal_all([pid], signal.SIGALRM)
+
+    def _stop(self, sandbox: Sandbox, pid: int, tree: list[int]) -> None:
+        """Past its CPU budget: the first process told as a spent limit tells it, the rest killed; the
+        first one killed too if it is still there a second later (student code can ignore SIGXCPU)."""
+        first = self.over.setdefault(sandbox, time.monotonic())
+        _signal_all([pid], signal.SIGXCPU if time.monotonic() - first < 1.0 else signal.SIGKILL)
+        _signal_all([p for p in tree if p != pid], signal.SIGKILL)
 
     def _push_deadline(self, seconds: float) -> None:
         with self.lock:  # never re-armed after the check cancelled it (see cancel_deadline)
@@ -317,6 +340,19 @@ def _process_tree(pid: int) -> list[int]:
     return found
 
 
+def _processes_by_uid() -> dict[int, list[int]]:
+    """Every process of the machine by its real user id (the ``uid`` level gives each sandbox its own)."""
+    found: dict[int, list[int]] = {}
+    with contextlib.suppress(OSError):
+        for entry in os.scandir("/proc"):
+            if entry.name.isdigit():
+                with contextlib.suppress(OSError, ValueError, IndexError):
+                    with open(f"/proc/{entry.name}/status", "rb") as f:
+                        line = next(x for x in f if x.startswith(b"Uid:"))
+                    found.setdefault(int(line.split()[1]), []).append(int(entry.name))
+    return found
+
+
 def _usage(pids: list[int]) -> tuple[float, float, int]:
     """CPU seconds used (children that ended included), seconds spent waiting for a CPU, and bytes of
     memory resident, summed over ``pids``."""
@@ -344,12 +380,7 @@ def hypothesis_home() -> str:
 
 
 def _remove(folder: str) -> None:
-    def writable(func, path, _):
-        with contextlib.suppress(OSError):
-            os.chmod(path, 0o700)
-            func(path)
-
-    shutil.rmtree(folder, onerror=writable)
+    remove_tree(folder)  # however deep a tree the student's code left there
 
 
 # -- the zygote of this process --------------------------------------------------------------------

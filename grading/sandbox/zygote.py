@@ -158,7 +158,7 @@ def _handle(request: dict, fds: list[int], listener, conn, sandboxes: set[int]) 
         os.close(fds[0])
         sandboxes.add(pid)
         UIDS[pid] = (request["wall"]["uid"], request.get("level"))
-        return {"pid": pid}
+        return {"pid": pid, "uid": request["wall"]["uid"]}
     return {"fault": f"unknown op {op!r}"}
 
 
