@@ -146,7 +146,7 @@ def test_busy_processes_cost_a_classmate_nothing(at, forks):
     at.assert_no_leftovers(grace=5)
 
 
-@pytest.mark.parametrize("level", ["user"], indirect=True)  # uid: on branch attacks2 until the defence holds
+@pytest.mark.parametrize("level", ["user", "uid"], indirect=True)
 @pytest.mark.parametrize("forks", [31, 0], ids=["attack", "control"])
 def test_a_sandboxs_processes_share_one_cpu_budget(at, forks):
     """Attack: the first request of each check starts 31 spinners that leave the sandbox's process
