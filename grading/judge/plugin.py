@@ -253,10 +253,11 @@ def _judge(item, call, report) -> tuple[str, str | None]:
 
 
 def _raised_meanwhile(item, message: str) -> str:
-    """`` Your code raised ... in app.py, line N (f).`` when student code raised during a failed
-    check whose message does not say so (a grader comparing bodies sees only a 500 page)."""
+    """`` Your code raised ... in app.py, line N (f).`` when student code raised, unhandled, during a
+    failed check whose message does not say so (a grader comparing bodies sees only a 500 page)."""
     session = item.stash.get(_session_key, None)
-    last = next((f for f in reversed(session.failures) if f.get("type")), None) if session is not None else None
+    last = next((f for f in reversed(session.failures) if f.get("type") and not f.get("handled")), None) \
+        if session is not None else None  # an exception the app's own error handler answered is not a cause
     if last is None:
         return ""
     raised = StudentError(last)

@@ -368,9 +368,9 @@ class RemoteClient:
             raise StudentCodeError(f"The answer to {doing} was not a response the grader understands "
                                    f"({type(exc).__name__}): does your code write to the grader's connection?",
                                    kind="broken") from None
-        for kind in ("exception", "handled"):
+        for kind in ("exception", "handled"):  # a handled one is marked: the app answered it itself
             if isinstance(data.get(kind), dict):
-                self._session.failures.append(data[kind])
+                self._session.failures.append({**data[kind], "handled": kind == "handled"})
         response.student_exception = StudentError(data["exception"]) if data.get("exception") else None
         response.handled_exception = StudentError(data["handled"]) if data.get("handled") else None
         response.templates = [(t[0], t[1]) for t in data.get("templates") or []]
