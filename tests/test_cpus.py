@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -51,6 +52,6 @@ def test_affinity_of_one_cpu_is_seen(tmp_path):
     code = f"from grading.judge.cpus import available_cpus; from pathlib import Path; print(available_cpus(Path({str(tmp_path)!r})))"
     proc = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True,
-        cwd=os.path.dirname(os.path.dirname(cpus.__file__)), preexec_fn=lambda: os.sched_setaffinity(0, {0}),
+        cwd=Path(cpus.__file__).resolve().parents[2], preexec_fn=lambda: os.sched_setaffinity(0, {0}),
     )
     assert proc.stdout.strip() == "1"
