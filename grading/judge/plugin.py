@@ -162,14 +162,15 @@ def check_needs(item) -> list[str]:
 
 
 def _check_needs(items) -> None:
-    """A check may only need checks of its own grader that run before it."""
-    before: dict[str, set[str]] = {}
+    """A check may only need checks of its own grader defined above it; also when it runs alone (a
+    check whose prerequisite is not run in this session runs: nothing says the prerequisite failed)."""
     for item in items:
-        earlier = before.setdefault(item.module.__name__, set())
-        for name in check_needs(item):
-            if name not in earlier:
-                raise pytest.UsageError(f"{item.nodeid}: needs {name!r}, which is not a check above it in its grader")
-        earlier.add(check_name(item))
+        defined = [name.removeprefix("test_") for name in vars(item.module) if name.startswith("test_")]
+        name = item.originalname.removeprefix("test_") if hasattr(item, "originalname") else check_name(item)
+        above = set(defined[: defined.index(name)]) if name in defined else set()
+        for needed in check_needs(item):
+            if needed not in above:
+                raise pytest.UsageError(f"{item.nodeid}: needs {needed!r}, which is not a check above it in its grader")
 
 
 _outcomes_key = pytest.StashKey()  # (grader module, check) -> (status, message), as the checks finish
