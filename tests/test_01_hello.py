@@ -24,3 +24,28 @@ def test_wrong_greeting_loses_the_hello_check(grade):
     result = grade.mutant("01-hello", {"app.py": [('"Hello, Flask!"', '"Hello Flask"')]})
     assert result.lost == {"index_says_hello"}
     assert "expected 'Hello, Flask!'" in result.check("index_says_hello").message
+
+
+def test_starter_without_app_says_so_once(grade):
+    """The starter's missing `app` is said by GET /; the other checks are not run for it."""
+    result = grade.starter("01-hello")
+    said = "app.py has no `app`: define it at module level."
+    assert result.check("index_says_hello").message == said, result.explain()
+    others = [c for c in result.result.checks if c.name != "index_says_hello"]
+    assert all(c.status == "not_run" and c.message == f"Not run: {said}" for c in others), result.explain()
+
+
+def test_app_that_cannot_be_imported_is_said_once(grade):
+    """An import error is said once, not again by `python app.py`."""
+    result = grade.mutant("01-hello", {"app.py": [("from flask import Flask", "from flask import flask")]})
+    said = [c for c in result.result.checks if c.status != "not_run"]
+    assert [c.name for c in said] == ["index_says_hello"], result.explain()
+    assert said[0].message.startswith("Importing app.py raised ImportError"), result.explain()
+
+
+def test_other_greeting_gets_the_hint_to_compare_the_text(grade):
+    """A view answering other text gets the hint about the text, not about making the app."""
+    result = grade.mutant("01-hello", {"app.py": [('"Hello, Flask!"', '"<h1>Hello Flask</h1>"')]})
+    check = result.check("index_says_hello")
+    assert result.lost == {"index_says_hello"} and check.cause == "body", result.explain()
+    assert check.hint.startswith("Your view answers GET /, but with other text"), check.hint
