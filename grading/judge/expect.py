@@ -27,6 +27,7 @@ CAUSES = {
     "json": "not JSON at all",
     "redirect": "a redirect elsewhere",
     "header": "a header missing or wrong",
+    "config": "a setting the app did not use (a test config applied too late, say)",
 }
 
 
