@@ -26,11 +26,23 @@ COLUMNS = {"id", "name", "email"}
 
 
 MAX_DATABASE_BYTES = 16 * 1024 * 1024  # a few users take kilobytes
+NO_EXTENSION = ("app.extensions has no 'sqlalchemy': create db = SQLAlchemy() and call db.init_app(app) in "
+                "create_app.")
 
 
 def scratch_database():
     """In the sandbox: the name of a fresh SQLite file in the sandbox's temporary folder."""
     return os.path.join(tempfile.mkdtemp(prefix="grading-"), "grading.db")
+
+
+def database_in_use(app):
+    """In the sandbox: the URL of the database Flask-SQLAlchemy really opens for ``app``, and the app's
+    SQLALCHEMY_DATABASE_URI (None when it cannot say)."""
+    try:
+        with app.app_context():
+            return [str(app.extensions["sqlalchemy"].engine.url), str(app.config.get("SQLALCHEMY_DATABASE_URI"))]
+    except Exception:
+        return None
 
 
 def opened(database):
@@ -88,6 +100,8 @@ def test_config(database):
 @pytest.fixture
 def ready(app, runner, database):
     """The app after `flask init-db` created its tables."""
+    if "sqlalchemy" not in app.extensions:
+        expect.precondition(NO_EXTENSION)
     result = runner.invoke(args=["init-db"])
     expect.that(
         "No such command" not in result.output,
@@ -99,12 +113,21 @@ def ready(app, runner, database):
     return app
 
 
-def users_table(student, database):
-    """The name of the table holding users (any table with id, name and email columns)."""
+def users_table(student, database, app=None):
+    """The name of the table holding users (any table with id, name and email columns). With ``app``,
+    a file without tables is explained by the database the app really uses, if it is another one."""
     tables = tables_in(database)
     for table, columns in tables.items():
         if COLUMNS <= set(columns):
             return table
+    used = app.probe(database_in_use) if app is not None and not tables else None
+    wanted = f"sqlite:///{database}"
+    if isinstance(used, list) and len(used) == 2 and all(isinstance(u, str) for u in used) and used[0] != wanted:
+        engine, configured = (u.replace(f"{student.path}{os.sep}", "") for u in used)  # as the student sees them
+        late = ("db.init_app(app) reads SQLALCHEMY_DATABASE_URI once: apply test_config before it." if configured == wanted
+                else f"SQLALCHEMY_DATABASE_URI is {expect.show(configured)}: apply test_config after your defaults.")
+        expect.fail(f"After `flask init-db`, the database file of the test config has no table: your app used "
+                    f"{expect.show(engine)} instead. {late}", "config")
     found = f"the tables {', '.join(tables)}, but none" if tables else "no table at all, so none"
     expect.fail(f"After `flask init-db`, the database file has {found} with the "
                 "columns id, name and email: define the User model and call db.create_all() in init-db.")
@@ -116,9 +139,12 @@ def rows(student, database):
 
 
 def create(client, user=ADA):
-    data = expect.json(client.post("/users", json=user), status_code=201)
-    expect.that(isinstance(data, dict) and isinstance(data.get("id"), int),
-                f"POST /users returned {expect.show(data)}, expected the new user's JSON with an integer id.")
+    """A new user, made with POST /users: a failure here is the cause of every check that creates one."""
+    with expect.shared_cause():
+        data = expect.json(client.post("/users", json=user), status_code=201)
+        expect.that(isinstance(data, dict) and isinstance(data.get("id"), int),
+                    f"POST /users returned {expect.show(data)}, expected the new user's JSON with an integer id.",
+                    "body")
     return data
 
 
@@ -126,8 +152,8 @@ def create(client, user=ADA):
 def test_sqlalchemy_extension_is_set_up(app, make_app):
     """The app is set up with Flask-SQLAlchemy: app.extensions["sqlalchemy"] exists; create_app() with no
     test config builds an app too, on its default database (a SQLite file)."""
-    expect.that("sqlalchemy" in app.extensions, "app.extensions has no 'sqlalchemy': create db = SQLAlchemy() "
-                "and call db.init_app(app) in create_app.")
+    if "sqlalchemy" not in app.extensions:
+        expect.precondition(NO_EXTENSION)
     try:
         default = make_app(None)
     except StudentCodeError as error:
@@ -144,7 +170,7 @@ def test_sqlalchemy_extension_is_set_up(app, make_app):
 @pytest.mark.points(2)
 def test_init_db_creates_the_users_table(ready, student, database):
     """`flask init-db` creates a table with the columns id, name and email in the configured file."""
-    users_table(student, database)
+    users_table(student, database, app=ready)
 
 
 @pytest.mark.points(1)

@@ -48,7 +48,26 @@ def test_test_config_overwritten_by_the_default_misses_the_graders_file(grade):
     ]})
     assert {"init_db_creates_the_users_table", "new_user_reaches_the_table"} <= result.lost
     assert "sqlalchemy_extension_is_set_up" not in result.lost
-    assert "none with the columns id, name and email" in result.check("init_db_creates_the_users_table").message
+    check = result.check("init_db_creates_the_users_table")
+    assert check.message == (
+        "After `flask init-db`, the database file of the test config has no table: your app used "
+        "'sqlite:///instance/users.db' instead. SQLALCHEMY_DATABASE_URI is 'sqlite:///users.db': apply test_config "
+        "after your defaults."), check.message
+    assert check.cause == "config" and "db.init_app(app) reads it" in check.hint, check.hint
+
+
+def test_test_config_applied_after_init_app_is_named_with_the_hint_for_it(grade):
+    result = grade.mutant(ID, {"app.py": [(
+        "    if test_config is not None:\n        app.config.update(test_config)\n"
+        "    os.makedirs(app.instance_path, exist_ok=True)\n    db.init_app(app)\n",
+        "    os.makedirs(app.instance_path, exist_ok=True)\n    db.init_app(app)\n"
+        "    if test_config is not None:\n        app.config.update(test_config)\n")]})
+    assert result.lost == {c.name for c in result.result.checks} - {"sqlalchemy_extension_is_set_up"}, result.explain()
+    check = result.check("init_db_creates_the_users_table")
+    assert check.message.endswith("your app used 'sqlite:///instance/users.db' instead. db.init_app(app) reads "
+                                  "SQLALCHEMY_DATABASE_URI once: apply test_config before it."), check.message
+    assert check.hint.startswith("Your init-db works, but on another database"), check.hint
+    assert "db.create_all()" not in check.message + check.hint
 
 
 def test_users_kept_in_a_list_lose_the_database_checks(grade):
@@ -118,3 +137,27 @@ def test_a_patched_sqlite3_in_the_students_process_does_not_fake_the_table(grade
     result = grade.mutant(ID, {"app.py": [("import os\n", patch), ("        db.create_all()\n", "        pass\n")]})
     assert "init_db_creates_the_users_table" in result.lost
     assert "none with the columns id, name and email" in result.check("init_db_creates_the_users_table").message
+
+
+def test_no_init_app_is_said_once(grade):
+    result = grade.mutant(ID, {"app.py": [("    db.init_app(app)\n", "")]})
+    said = result.check("sqlalchemy_extension_is_set_up")
+    assert result.score == 0 and said.message.startswith("app.extensions has no 'sqlalchemy'"), result.explain()
+    others = [c for c in result.result.checks if c is not said]
+    assert all(c.status == "not_run" and c.message == f"Not run: {said.message}" for c in others), result.explain()
+
+
+def test_a_post_answering_200_is_said_once_with_the_hint_for_the_status(grade):
+    result = grade.mutant(ID, {"app.py": [("return user.to_dict(), 201", "return user.to_dict()")]})
+    said = result.check("new_user_is_201_with_its_id")
+    assert said.message == "POST /users returned 200, expected 201." and said.hint.startswith('Which status says "created"?')
+    creating = result.lost - {"new_user_is_201_with_its_id", "missing_field_is_400"}
+    assert result.lost == {"new_user_is_201_with_its_id", *creating} and len(creating) == 5, result.explain()
+    assert all(result.check(name).message == f"Not run: {said.message}" for name in creating), result.explain()
+
+
+def test_a_user_never_committed_gets_the_hint_for_its_missing_id(grade):
+    result = grade.mutant(ID, {"app.py": [("            db.session.commit()\n", "            pass\n")]})
+    said = result.check("new_user_is_201_with_its_id")
+    assert "'id': None" in said.message and said.cause == "body", result.explain()
+    assert said.hint == "Your answer has no integer id yet: when does the database give a new row its id?", said.hint
