@@ -197,6 +197,7 @@ def test_a_spinning_exercise_is_graded_quickly(tmp_path, grade):
     graded = grade.root(root, "01-hello")
     check = graded.check("index_says_hello")
     assert check.status == "timeout" and "GET / never finished: your code was still running at app.py line 8 (in index)" in check.message
+    assert "when it had used 2 s of CPU time (a correct view answers in milliseconds)" in check.message  # a request's budget, not the check's 5 s
     assert EXERCISES["01-hello"].time_limit > graded.result.seconds
 
 

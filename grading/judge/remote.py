@@ -34,7 +34,7 @@ import flask
 from grading import wire
 from grading.judge import sandboxes
 from grading.judge.sandboxes import Sandbox, SandboxGone
-from grading.sandbox.confine import IMPORT_CPU_SECONDS
+from grading.sandbox.confine import IMPORT_CPU_SECONDS, REQUEST_CPU_SECONDS
 
 SIGXCPU = 24  # Linux and macOS: the signal of a spent CPU-time limit
 PRINTED_LIMIT = 8000  # characters of what a check's code printed, kept for --debug
@@ -210,6 +210,7 @@ class Session:
         view = str(spun.get("view") or "")
         if Session.in_flight and view:
             Session.loops.setdefault(view, Session.in_flight)
+        budget = bool(Session.in_flight) and spun.get("budget") is True  # the request's own budget, not the check's
         if spun.get("late"):
             spun_error = StudentCodeError(
                 f"{doing} never finished: {at or 'your code was still running'} when the check's time was up. "
@@ -217,7 +218,9 @@ class Session:
         else:
             spun_error = StudentCodeError(
                 f"{doing} never finished: {at or 'your code was still running'} when it had used "
-                f"{self.cpu_seconds:g} s of CPU time. Look for an endless loop.", kind="timeout", frames=frames)
+                f"{REQUEST_CPU_SECONDS if budget else self.cpu_seconds:g} s of CPU time"
+                f"{' (a correct view answers in milliseconds)' if budget else ''}. "
+                "Look for an endless loop.", kind="timeout", frames=frames)
         spun_error.cause = "loop"
         return spun_error
 

@@ -51,6 +51,9 @@ NPROC = 32  # processes, where the sandbox has a user id of its own (each sandbo
 # takes milliseconds, so a module that never finishes importing is stopped long before the check's
 # own limit, and a class with one looping student is graded in seconds, not minutes.
 IMPORT_CPU_SECONDS = 2
+# CPU seconds one request may use, for the same reason: a correct view answers in milliseconds, so
+# a view that loops is reported (with its line) after 2 s, not after the check's whole limit.
+REQUEST_CPU_SECONDS = 2
 
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
 CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000

@@ -38,7 +38,7 @@ import werkzeug.serving
 from werkzeug.exceptions import HTTPException
 
 from grading import wire
-from grading.sandbox.confine import IMPORT_CPU_SECONDS, cpu_budget
+from grading.sandbox.confine import IMPORT_CPU_SECONDS, REQUEST_CPU_SECONDS, cpu_budget
 
 BODY_LIMIT = 4 * 1024 * 1024
 PRINTED_HEAD, PRINTED_TAIL = 3000, 1000  # characters of what a check's code printed that travel back
@@ -123,7 +123,7 @@ class Host:
         """The CPU limit fired (SIGXCPU, or the import budget's timer): send the judge where the
         student's code was spinning, as the answer to its question, and end."""
         try:
-            self._say_where(frame)
+            self._say_where(frame, budget=signum == getattr(signal, "SIGPROF", None))
         finally:
             os._exit(128 + getattr(signal, "SIGXCPU", 24))
 
@@ -137,14 +137,16 @@ class Host:
                 os._exit(128 + signal.SIGALRM)
         signal.setitimer(signal.ITIMER_REAL, 0.5)  # between questions: look again soon
 
-    def _say_where(self, frame, late: bool = False) -> None:
+    def _say_where(self, frame, late: bool = False, budget: bool = False) -> None:
+        """Send where the student's code is now; ``budget``: the import's or the request's own CPU
+        budget ran out (not the check's whole limit); ``late``: the check's clock did."""
         if not self.answering or self.sock is None:
             return
         self.answering = False
         frames = frames_of(traceback.StackSummary.extract(traceback.walk_stack(frame), lookup_lines=False)[::-1],
                            self.root)
         where = next(({k: f[k] for k in ("file", "line", "name")} for f in reversed(frames) if "file" in f), None)
-        wire.send(self.sock, {"spun": {"frames": frames, "where": where, "view": _current_view(), "late": late,
+        wire.send(self.sock, {"spun": {"frames": frames, "where": where, "view": _current_view(), "late": late, "budget": budget,
                                        "printed": self.printed.take()}})
 
     def op_deadline(self, seconds: float) -> None:
@@ -289,8 +291,10 @@ class Host:
             return {"not_run": endpoint}
         self.rendered, self.raised, self.handled, self.returned_none = [], [], [], []
         try:
-            response = test_client.open(*args, **kwargs)
-            body = response.get_data()
+            with cpu_budget(REQUEST_CPU_SECONDS):
+                self._own_cpu_timer()
+                response = test_client.open(*args, **kwargs)
+                body = response.get_data()
         except BaseException as exc:  # noqa: BLE001 - Flask let it through (an after_request returning None)
             self._blame_hook(exc)
             raise
