@@ -269,3 +269,20 @@ def test_memory_is_counted_over_every_process_of_a_sandbox(grade):
     assert check.status != "passed" and "memory" in check.message, graded.explain()
     assert graded.lost == {"index_says_hello"}
     assert graded.result.seconds < 90  # not the minute the spinners would hold it otherwise, whatever the load
+
+
+def test_a_sandbox_never_gets_the_user_id_of_an_account(monkeypatch):
+    """At the uid level every sandbox has its own user id: never one a person or service of the machine has."""
+    import pwd
+
+    from grading.sandbox import zygote
+
+    free = zygote.SANDBOX_UID + 7
+    accounts = [pwd.struct_passwd(("someone", "x", uid, uid, "", "/", "/bin/sh"))
+                for uid in range(zygote.SANDBOX_UID, zygote.SANDBOX_UID + zygote.UID_RANGE) if uid != free]
+    monkeypatch.setattr(pwd, "getpwall", lambda: accounts)
+    zygote._accounts.cache_clear()
+    try:
+        assert {zygote._free_uid() for _ in range(3)} == {free}
+    finally:
+        zygote._accounts.cache_clear()

@@ -18,6 +18,7 @@ the sandboxes, so a student's double-forked daemon still ends up its child, and 
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import importlib
 import json
@@ -223,13 +224,25 @@ UID_RANGE = 3000
 
 
 def _free_uid() -> int:
-    """The next user id of the sandboxes' range that no live sandbox holds."""
-    taken = {uid for uid, _ in UIDS.values()}
+    """The next user id of the sandboxes' range that no live sandbox holds and no account of the
+    machine has (a sandbox must never be someone)."""
+    taken = {uid for uid, _ in UIDS.values()} | _accounts()
     for _ in range(UID_RANGE):
         UID_NEXT[0] = (UID_NEXT[0] + 1) % UID_RANGE
         if SANDBOX_UID + UID_NEXT[0] not in taken:
             return SANDBOX_UID + UID_NEXT[0]
     raise RuntimeError("every sandbox user id is in use")
+
+
+@functools.cache
+def _accounts() -> frozenset[int]:
+    """The user ids of the machine's accounts in the sandboxes' range (read once)."""
+    try:
+        import pwd
+
+        return frozenset(e.pw_uid for e in pwd.getpwall() if SANDBOX_UID <= e.pw_uid < SANDBOX_UID + UID_RANGE)
+    except (ImportError, OSError):
+        return frozenset()
 
 
 UID_NEXT = [os.getpid() % UID_RANGE]
