@@ -192,10 +192,11 @@ def batch(session: nox.Session) -> None:
     run_and_keep_exit_code(session, "python", "-I", BOOT, "grading.commands.batch:main", *session.posargs)
 
 
-@nox.session(venv_backend="none")  # grade's environment
+@nox.session
 def merge(session: nox.Session) -> None:
     """Merge the gradebooks of a class graded in shards: nox -s merge -- OUT SHARD_DIR..."""
-    run_shared(session, "-I", BOOT, "grading.commands.merge:main", *session.posargs)
+    install_pinned(session, lock=BATCH_LOCK)  # batch's requirements: the merge compares the class's code
+    run_and_keep_exit_code(session, "python", "-I", BOOT, "grading.commands.merge:main", *session.posargs)
 
 
 @nox.session(venv_backend="none")  # grade's environment

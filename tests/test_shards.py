@@ -7,6 +7,7 @@ and bob fall in the first, cat and dan in the second (a hash of each name).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -25,7 +26,7 @@ bob@example.edu,bob,2,Bob Builder
 cat@example.edu,cat,3,Cat Stevens
 dan@example.edu,dan,4,Dan Absent
 """
-SAME = ["grades.csv", "checks.csv", "canvas.csv", "moodle.csv", "report.html"]
+SAME = ["grades.csv", "checks.csv", "canvas.csv", "moodle.csv", "report.html", "similarity.csv", "similarity.html"]
 
 
 def run(module, *args, timeout=300):
@@ -86,6 +87,29 @@ def test_shards_merged_are_byte_for_byte_the_gradebook_of_one_run(graded):
     for name in SAME:
         assert (tmp / "merged" / name).read_bytes() == (tmp / "one" / name).read_bytes(), name
     assert "Merged 2 shards: 3 students graded" in procs["merge"].stdout
+
+
+def test_the_merge_compares_the_code_of_the_whole_class(graded):
+    """No shard can compare ada (shard 1) with cat (shard 2): the merge does, from the code each kept."""
+    tmp, procs = graded
+    assert not (tmp / "shard1" / "similarity.csv").exists() and (tmp / "shard1" / "code.json").is_file()
+    assert "compared when the shards are merged" in procs["shard1"].stdout
+    pairs = (tmp / "merged" / "similarity.csv").read_text(encoding="utf-8")
+    assert "ada" in pairs and "cat" in pairs and "01-hello" in pairs, pairs
+    assert "Code similarity: 1 pair of students alike" in procs["merge"].stdout, procs["merge"].stdout
+
+
+def test_a_shards_kept_code_is_data_only_strings_within_the_limits(tmp_path):
+    """code.json comes from a machine that ran student code: anything but strings is dropped."""
+    from grading.outputs import similarity
+
+    (tmp_path / "code.json").write_text(json.dumps({
+        "ada": {"01-hello": {"app.py": "print(1)", "big.py": "x" * (similarity.FILE_LIMIT + 1), "n.py": 5}, "02": []},
+        "bob": "not code", "7": {"01-hello": {"app.py": ["list"]}},
+    }), encoding="utf-8")
+    assert similarity.load_code(tmp_path) == {"ada": {"01-hello": {"app.py": "print(1)"}}, "7": {"01-hello": {}}}
+    (tmp_path / "code.json").write_text("[1, 2]", encoding="utf-8")
+    assert similarity.load_code(tmp_path) is None
 
 
 def test_merging_a_student_graded_twice_is_refused(graded, tmp_path):

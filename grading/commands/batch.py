@@ -262,7 +262,12 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
         return EXIT_INTERRUPTED
     book.write([])
     summary(book, graded, time.monotonic() - start, out)
-    print(compare_code(book, codes, chosen, out, whole_class=not (args.student or args.shard), course_dir=course_dir))
+    if args.shard:
+        similarity.save_code(out, codes)
+        print(f"Code similarity: compared when the shards are merged (nox -s merge); this shard's code is in "
+              f"{out / similarity.CODE}.")
+    else:
+        print(compare_code(book, codes, chosen, out, whole_class=not args.student, course_dir=course_dir))
     return EXIT_OK
 
 

@@ -5,7 +5,8 @@ A class too big for one machine is graded in shares, each on a machine of its ow
 does on GitHub Actions). Each shard's gradebook holds its own students; this reads them all
 back and writes one gradebook into ``OUT``, the same files a single run over the whole class
 writes (``grades.csv``, ``checks.csv`` and the LMS files byte for byte; the reports' timings
-are those of the shard that graded them).
+are those of the shard that graded them), and compares the whole class's code from the code each
+shard kept (``similarity.html``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from grading.commands.batch import compare_code
 from grading.judge.course import COURSE_DIR, UsageError, load_course
+from grading.outputs import similarity
 from grading.outputs.gradebook import GRADES, Gradebook, load
 
 EXIT_OK, EXIT_USAGE = 0, 2
@@ -26,7 +29,11 @@ def merge(shards: list[Path], out: Path, course_dir: Path = COURSE_DIR) -> Grade
     A student in two shards is kept where they were graded; graded in both (shards of two
     different runs, say) is an error, as either grade could be the wrong one.
     """
-    exercises = load_course(course_dir)
+    return _merged(shards, out, load_course(course_dir))[0]
+
+
+def _merged(shards: list[Path], out: Path, exercises) -> tuple[Gradebook, dict[str, Path]]:
+    """The merged gradebook, and the shard each student's row comes from."""
     book = Gradebook(out, exercises)
     where: dict[str, Path] = {}
     for shard in shards:
@@ -40,7 +47,19 @@ def merge(shards: list[Path], out: Path, course_dir: Path = COURSE_DIR) -> Grade
                 raise UsageError(f"{name} was graded in both {where[name]} and {shard}: merge the shards of one run")
             if name not in book.rows or row.results:
                 book.rows[name], where[name] = row, shard
-    return book
+    return book, where
+
+
+def compare_class(book: Gradebook, where: dict[str, Path], shards: list[Path], exercises, out: Path,
+                  course_dir: Path) -> str:
+    """Compare the whole class's code, each student's as the shard that graded them kept it."""
+    kept = {shard: similarity.load_code(shard) for shard in shards}
+    missing = [str(shard) for shard, code in kept.items() if code is None]
+    if missing:
+        return (f"Code similarity: not compared ({', '.join(missing)} kept no {similarity.CODE}: "
+                f"graded with an older course?); {out / similarity.HTML} is as it was.")
+    codes = {name: kept[shard].get(name, {}) for name, shard in where.items() if book.rows[name].results}
+    return compare_code(book, codes, exercises, out, whole_class=True, course_dir=course_dir)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -59,7 +78,8 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
     try:
         if any(out.resolve() == shard.resolve() for shard in shards):
             raise UsageError(f"{out} is one of the shards: give the merged gradebook a folder of its own")
-        book = merge(shards, out, course_dir)
+        exercises = load_course(course_dir)
+        book, where = _merged(shards, out, exercises)
     except (UsageError, OSError) as exc:
         parser.print_usage(sys.stderr)
         print(f"error: {exc}", file=sys.stderr)
@@ -67,6 +87,7 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
     book.write()
     graded = sum(1 for row in book.rows.values() if row.results)
     print(f"Merged {len(shards)} shard{'s' * (len(shards) != 1)}: {graded} students graded, into {out / GRADES}")
+    print(compare_class(book, where, shards, exercises, out, course_dir))
     return EXIT_OK
 
 

@@ -14,6 +14,9 @@ copy is made (:func:`read_code`): it is never imported or run, and what is read 
 (:data:`FILE_LIMIT`, :data:`FILES_LIMIT`, :data:`STUDENT_LIMIT`): a generated class of 150 (15
 exercises, mostly variations of one solution: 72,705 pairs alike) took 30 s of CPU and 190 MB. The
 page lists the :data:`SHOWN_PAIRS` most alike; ``similarity.csv`` lists every pair.
+
+A shard of a class (``batch --shard K/N``) compares nothing: it keeps its students' code in
+``code.json`` (:func:`save_code`), and ``merge`` compares the whole class from the shards' files.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import json
 import logging
 import os
 from dataclasses import dataclass, field
@@ -31,6 +35,7 @@ from grading.outputs import safe
 from grading.outputs.pages import document, student_href
 
 HTML, CSV = "similarity.html", "similarity.csv"
+CODE = "code.json"  # a shard's students' code, compared when the shards are merged
 LANGUAGES = {".py": "python", ".html": "html", ".htm": "html", ".css": "css", ".js": "javascript"}  # Pygments' lexers
 SUFFIXES = tuple(LANGUAGES)  # the students' code
 FILE_LIMIT = 64_000  # characters of one file; a bigger one is not code a student wrote
@@ -236,3 +241,34 @@ def write(out: Path, codes: dict[str, Code], starters: Code, names: dict[str, st
     write_atomic(out / CSV, similarity_csv(pairs))
     write_atomic(out / HTML, render(pairs, len(codes), names or {}))
     return pairs
+
+
+def save_code(out: Path, codes: dict[str, Code]) -> None:
+    """Keep a shard's students' code in ``out``, for the merge to compare the whole class."""
+    write_atomic(out / CODE, json.dumps(codes, ensure_ascii=False))
+
+
+def load_code(folder: Path) -> dict[str, Code] | None:
+    """The students' code a shard kept (None if it kept none). The file came from a machine that
+    ran student code: only strings are taken, within the limits :func:`read_code` keeps."""
+    try:
+        with (folder / CODE).open("rb") as f:
+            saved = json.loads(f.read(200 * STUDENT_LIMIT).decode("utf-8", "replace"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(saved, dict):
+        return None
+    codes: dict[str, Code] = {}
+    for student, code in saved.items():
+        if not isinstance(student, str) or not isinstance(code, dict):
+            continue
+        left, mine = STUDENT_LIMIT, codes.setdefault(student, {})
+        for exercise, files in code.items():
+            if not isinstance(exercise, str) or not isinstance(files, dict):
+                continue
+            kept = mine.setdefault(exercise, {})
+            for path, text in list(files.items())[:FILES_LIMIT]:
+                if isinstance(path, str) and isinstance(text, str) and len(text) <= min(FILE_LIMIT, left):
+                    left -= len(text)
+                    kept[path] = text
+    return codes
