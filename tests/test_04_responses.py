@@ -63,3 +63,19 @@ def test_theme_cookie_never_set_loses_the_cookie_check(grade):
     assert result.check("theme_cookie_is_set").message == (
         "GET /theme/set/light answered 200 and set no theme cookie, expected a page or a redirect "
         "(a status below 400) that sets the cookie theme=light.")
+
+
+def test_redirect_to_a_wrong_endpoint_gets_the_hint_for_endpoints(grade):
+    """url_for("new_page") for the view new gets the endpoint hint, not the one about 301."""
+    result = grade.mutant("04-responses", {"app.py": [('url_for("new")', 'url_for("new_page")')]})
+    check = result.check("old_redirects_permanently_to_new")
+    assert result.lost == {"old_redirects_permanently_to_new"} and check.cause == "endpoint", result.explain()
+    assert check.hint.startswith("url_for builds a URL from an endpoint's name"), check.hint
+
+
+def test_handler_for_exception_swallowing_abort_gets_the_hint_for_handlers(grade):
+    """An errorhandler(Exception) that turns abort(403) into 500 is blamed, not the view's abort(403)."""
+    result = grade.mutant("04-responses", {"app.py": [("@app.errorhandler(500)\n", "@app.errorhandler(Exception)\n")]})
+    check = result.check("secret_is_403")
+    assert result.lost == {"secret_is_403", "unknown_theme_is_400"} and check.cause == "handler", result.explain()
+    assert check.hint.startswith("Your error handler answered in place of the error"), check.hint

@@ -36,6 +36,23 @@ def test_the_expect_helpers_say_whether_the_status_the_body_or_the_escaping_was_
     assert client.get("/int").status_code == 500  # outside the sandbox: no exception to read the cause from
 
 
+def test_a_wrong_text_is_not_called_an_escaping_mistake():
+    """Only an unescaped answer is told to escape; a wrong text is told what was expected."""
+    app = flask.Flask("causes")
+    app.add_url_rule("/raw", "raw", lambda: flask.request.args["name"])
+    client = app.test_client()
+    wrong = failure(lambda: expect.escaped_text(client.get("/raw?name=x"), "<b>"))
+    assert str(wrong) == "GET /raw?name=x returned 'x', expected '&lt;b&gt;'.", str(wrong)
+    assert "must be HTML-escaped" in str(failure(lambda: expect.escaped_text(client.get("/raw?name=<b>"), "<b>")))
+
+
+def test_url_for_naming_no_endpoint_is_the_endpoint_cause():
+    """A BuildError of the student's url_for gets the hint about endpoint names."""
+    raised = type("Raised", (), {"type_name": "BuildError", "__str__": lambda self: "Could not build url for endpoint 'x'."})()
+    assert expect.exception_cause(raised) == "endpoint"
+    assert EXERCISES["04-responses"].hint_steps("old_redirects_permanently_to_new", "endpoint") == CAUSE_HINTS["endpoint"]
+
+
 def test_a_cause_with_its_own_steps_in_exercise_yaml_comes_before_the_checks_own():
     add = EXERCISES["02-routing"]
     assert add.hint("add_returns_the_sum", "type").startswith("Your sum is right, but it is a number")

@@ -35,6 +35,21 @@ CAUSE_HINTS = {
         "Print the values that condition uses, inside the loop, and grade again with --debug: it shows what "
         "your code printed, and where it was stuck.",
     ],
+    "endpoint": [
+        "url_for builds a URL from an endpoint's name: which endpoint did your code name, and does your app "
+        "have one by that name? `nox -s flask -- <exercise number> routes` lists them. (Flask docs: Quickstart, "
+        "\"URL Building\")",
+        "An endpoint is named after its view function (unless you pass endpoint=...), and inside a blueprint "
+        "it is \"blueprint.function\": url_for(\"new\") for def new(). "
+        "https://flask.palletsprojects.com/en/stable/quickstart/#url-building",
+    ],
+    "handler": [
+        "Your error handler answered in place of the error: which errors does it catch, and which status "
+        "does it return? (Flask docs: \"Handling Application Errors\")",
+        "A handler returns the whole response, status included (return {...}, 404); one registered for "
+        "Exception also catches abort(403) and the like: give those back as they are "
+        "(if isinstance(e, HTTPException): return e). https://flask.palletsprojects.com/en/stable/errorhandling/",
+    ],
     "escaping": [
         "Which characters of the user's input reach the page as they are? What does a browser do with "
         "<script>?",

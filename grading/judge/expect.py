@@ -28,6 +28,8 @@ CAUSES = {
     "redirect": "a redirect elsewhere",
     "header": "a header missing or wrong",
     "config": "a setting the app did not use (a test config applied too late, say)",
+    "endpoint": "url_for named an endpoint that does not exist",
+    "handler": "an error handler turned an HTTP error into another status",
 }
 
 
@@ -48,6 +50,8 @@ def exception_cause(exc) -> str:
     """The cause key of a student's exception: ``type`` when Flask refused what a view returned."""
     if getattr(exc, "type_name", "") == "TypeError" and "did not return a valid response" in str(exc):
         return "type"
+    if getattr(exc, "type_name", "") == "BuildError":
+        return "endpoint"
     return "exception"
 
 
@@ -197,9 +201,11 @@ def status(response, expected: int | tuple[int, ...]) -> None:
     wanted = expected if isinstance(expected, tuple) else (expected,)
     if response.status_code not in wanted:
         shown = " or ".join(str(w) for w in wanted)
+        handled = getattr(response, "handled_exception", None)
+        turned = handled is not None and getattr(handled, "abort", None) not in (None, response.status_code)
         raise _crashed(response,
             f"{request_of(response)} returned {response.status_code}, expected {shown}." + explain(response),
-            "status",
+            "handler" if turned else "status",
         )
 
 
@@ -233,10 +239,11 @@ def escaped_text(response, expected: str, status_code: int | None = 200) -> None
         status(response, status_code)
     body = body_of(response)
     if html.unescape(body) != expected or "<" in body.replace("<!", ""):
+        unescaped = html.unescape(body) == expected or body == expected
         raise CheckFailed(
-            f"{request_of(response)} returned {describe_body(body)}, expected {show(str(escape(expected)))}: "
-            "user input must be HTML-escaped (no raw <, and & written &amp;).",
-            "escaping" if html.unescape(body) == expected or body == expected else "body",
+            f"{request_of(response)} returned {describe_body(body)}, expected {show(str(escape(expected)))}"
+            + (": user input must be HTML-escaped (no raw <, and & written &amp;)." if unescaped else "."),
+            "escaping" if unescaped else "body",
         )
 
 
