@@ -206,3 +206,16 @@ def test_batch_takes_the_template_workflow_as_the_courses_and_flags_an_edited_on
     workflow = student / WORKFLOW
     workflow.write_text(workflow.read_text().replace("nox -s grade --", "nox -s grade -- 01 "), encoding="utf-8")
     assert graders_changed(student / "exercises", COURSE_DIR) == [WORKFLOW.as_posix()]
+
+
+def test_batch_given_the_template_repository_flags_a_workflow_that_names_another(course, tmp_path):
+    """A student may point the workflow at their own repository of forged graders: `--repository` flags it."""
+    from grading.commands.batch import graders_changed
+
+    student = student_copy(course, tmp_path / "student", {"01-hello": ("01-hello", "starter")})
+    assert graders_changed(student / "exercises", COURSE_DIR, REPOSITORY) == []
+    assert graders_changed(student / "exercises", COURSE_DIR, REPOSITORY.upper()) == []  # GitHub ignores case
+    workflow = student / WORKFLOW
+    workflow.write_text(workflow.read_text().replace(REPOSITORY, "mallory/forged-graders"), encoding="utf-8")
+    assert graders_changed(student / "exercises", COURSE_DIR) == []  # a well-formed workflow, for some repository
+    assert graders_changed(student / "exercises", COURSE_DIR, REPOSITORY) == [WORKFLOW.as_posix()]

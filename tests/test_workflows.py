@@ -61,7 +61,7 @@ def test_grade_class_uses_only_our_sessions_and_batch_options():
     assert used <= noxfile_sessions(COURSE_DIR / "noxfile.py")
     grading = next(step["run"] for step in steps(workflow) if step.get("name") == "Grade this shard, as root")
     options = set(re.findall(r"(?<![\w-])--[a-z][a-z-]*", grading))
-    assert options == {"--shard", "--out", "--before", "--roster"}
+    assert options == {"--shard", "--out", "--before", "--roster", "--repository"}
     assert options <= set(build_parser()._option_string_actions)
     assert "sudo" in grading  # as root: the sandbox's `user` level
 
@@ -107,7 +107,8 @@ def test_grade_class_scripts_clone_each_shard_grade_it_and_merge(tmp_path):
            "FAKE_PYTHON": sys.executable, "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
            "GITHUB_OUTPUT": str(tmp_path / "output")}
     inputs = {"${{ inputs.organization }}": "org", "${{ inputs.assignment }}": "hw", "${{ inputs.deadline }}": "",
-              "${{ inputs.roster }}": "", "${{ inputs.shards }}": "2", "${{ secrets.CLASSROOM_TOKEN }}": "token"}
+              "${{ inputs.roster }}": "", "${{ inputs.template }}": "org/template", "${{ inputs.shards }}": "2",
+              "${{ secrets.CLASSROOM_TOKEN }}": "token"}
 
     def filled(step, **more):
         values = {**inputs, **more}

@@ -32,6 +32,7 @@ import argparse
 import contextlib
 import csv
 import datetime
+import functools
 import os
 import sys
 import time
@@ -40,7 +41,7 @@ from pathlib import Path
 from grading.commands.shards import parse as parse_shard
 from grading.commands.shards import shard_of
 from grading.commands.classroom import WORKFLOW
-from grading.commands.template import course_manifest, is_template_workflow
+from grading.commands.template import course_manifest, is_template_workflow, repository_name
 from grading.judge import sandboxes
 from grading.judge.course import COURSE_DIR, ID_PATTERN, Exercise, UsageError, load_course, select
 from grading.judge.integrity import changed_files
@@ -90,23 +91,26 @@ def _holds_exercises(folder: Path) -> bool:
     return False
 
 
-def graders_changed(root: Path, course_dir: Path) -> list[str]:
+def graders_changed(root: Path, course_dir: Path, repository: str | None = None) -> list[str]:
     """Grading files of a student's checkout that differ from the course's manifest.
 
     They change no score here (the course's own graders grade everyone), but an instructor
-    wants to know. A folder holding only exercise folders has none to compare.
+    wants to know. A folder holding only exercise folders has none to compare. The Classroom
+    workflow ``nox -s template --repository`` writes is the course's, if it names ``repository``
+    (when given: a workflow naming another grades with someone else's graders).
     """
     checkout = checkout_of(root)
     if not (checkout / "graders").is_dir():
         return []
     changed = changed_files(checkout, expected=course_manifest(course_dir))
-    return [rel for rel in changed if rel != WORKFLOW.as_posix() or not is_template_workflow(checkout, course_dir)]
+    return [rel for rel in changed
+            if rel != WORKFLOW.as_posix() or not is_template_workflow(checkout, course_dir, repository)]
 
 
-def learn(root: Path, copy: Path) -> dict:
+def learn(root: Path, copy: Path, repository: str | None = None) -> dict:
     """What batch learns of a student's exercise folders as their private copy is made: the grading
     files changed, and the copy's code (as text, for :mod:`grading.outputs.similarity`)."""
-    return {"graders_changed": graders_changed(root, COURSE_DIR), "code": similarity.read_code(copy)}
+    return {"graders_changed": graders_changed(root, COURSE_DIR, repository), "code": similarity.read_code(copy)}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -127,6 +131,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="student,deadline rows: a student's own deadline, in place of --before "
                         "(a student is a folder name, or with --roster a GitHub username or identifier)")
     parser.add_argument("--roster", metavar="CSV", help="GitHub Classroom's roster export, to name the students")
+    parser.add_argument("--repository", metavar="ORG/NAME", type=repository_name,
+                        help="the Classroom template's repository (its --repository): a student's workflow that "
+                        "grades with another repository's graders is flagged")
     parser.add_argument("--shard", metavar="K/N", type=parse_shard,
                         help="grade only the K-th of N shares of the class (by a hash of each folder's name); "
                         "nox -s merge joins the shards' gradebooks")
@@ -256,7 +263,7 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
     start = time.monotonic()
     try:
         graded = grade_roots(tasks, jobs, lambda task, result: progress.exercise_done(), on_finished,
-                             lambda: plans(chosen), hide=[Path(args.class_dir), out], inspect=learn)
+                             lambda: plans(chosen), hide=[Path(args.class_dir), out], inspect=functools.partial(learn, repository=args.repository))
     except KeyboardInterrupt:
         print(f"\nStopped: {out} holds the {progress.done_students} students graded so far.", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -82,9 +82,10 @@ def course_manifest(course_dir: Path) -> dict[str, set[str]]:
     return accepted
 
 
-def is_template_workflow(checkout: Path, course_dir: Path = COURSE_DIR) -> bool:
+def is_template_workflow(checkout: Path, course_dir: Path = COURSE_DIR, repository: str | None = None) -> bool:
     """Whether ``checkout``'s Classroom workflow is, byte for byte, the one ``nox -s template --
-    DIR --repository ORG/NAME [--ref REF]`` writes for this course (for the repository it names)."""
+    DIR --repository ORG/NAME [--ref REF]`` writes for this course: for ``repository`` if given,
+    else for the repository it names."""
     from grading.commands.classroom import WORKFLOW, render_workflow
 
     data = _read(checkout / WORKFLOW)
@@ -96,6 +97,8 @@ def is_template_workflow(checkout: Path, course_dir: Path = COURSE_DIR) -> bool:
         [source] = [s["with"] for s in job["steps"] if "repository" in (s.get("with") or {})]
     except (UnicodeDecodeError, yaml.YAMLError, TypeError, KeyError, ValueError, AttributeError):
         return False
+    if repository is not None and str(source["repository"]).lower() != repository.lower():
+        return False  # grades with another repository's graders (GitHub's names ignore case)
     points = committed_points(course_dir)
     exercises = [e for e in load_course(course_dir) if e.id in points]
     return text == render_workflow(exercises, points, str(source["repository"]), source.get("ref"))
