@@ -107,3 +107,29 @@ def test_a_hash_of_absurd_cost_is_refused_without_being_computed(grade):
                                            "User(username, 'scrypt:1073741824:8:1$salt$' + '0' * 128)")]})
     assert "add_user_stores_a_password_hash" in result.lost
     assert "names a cost above Werkzeug's default" in result.check("add_user_stores_a_password_hash").message
+
+
+def test_a_right_password_refused_is_said_once(grade):
+    result = grade.mutant(ID, {"app.py": [(
+        'if user and check_password_hash(user.password_hash, request.form.get("password", "")):',
+        'if user and user.password_hash == request.form.get("password", ""):')]})
+    said = result.check("right_password_logs_in_to_the_dashboard")
+    logging_in = {"local_next_is_followed", "external_next_is_not_followed", "logout_ends_the_session"}
+    assert result.lost == {said.name, *logging_in}, result.explain()
+    assert said.message == "POST /login as 'ada' with the right password answered 401, expected a redirect to the dashboard."
+    assert all(result.check(name).message == f"Not run: {said.message}" for name in logging_in), result.explain()
+
+
+def test_a_user_class_without_usermixin_gets_the_hint_for_the_user_class(grade):
+    result = grade.mutant(ID, {"app.py": [("class User(UserMixin):", "class User:")]})
+    said = result.check("right_password_logs_in_to_the_dashboard")
+    assert "AttributeError: 'User' object has no attribute 'is_active'" in said.message, said.message
+    assert said.hint.startswith("Logging in made your code raise") and "UserMixin" in said.hint, said.hint
+    assert result.check("logout_ends_the_session").status == "not_run", result.explain()
+
+
+def test_a_dashboard_without_login_required_gets_the_hint_for_login_required(grade):
+    result = grade.mutant(ID, {"app.py": [('@app.route("/dashboard")\n@login_required\n', '@app.route("/dashboard")\n')]})
+    check = result.check("dashboard_redirects_anonymous_visitors_to_login_with_next")
+    assert result.lost == {check.name} and "AnonymousUserMixin" in check.message, result.explain()
+    assert check.hint.startswith("Your code raised for a visitor who is not logged in"), check.hint
