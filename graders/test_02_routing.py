@@ -35,7 +35,7 @@ def test_user_endpoint_is_show_user(app):
     try:
         url = app.url_for("show_user", username="ada")
     except StudentError:  # werkzeug.routing.BuildError
-        expect.fail(f"url_for('show_user', username='ada') failed: no endpoint named show_user "
+        expect.fail(f"url_for('show_user', username='ada') raised BuildError: no endpoint is named show_user "
                     f"(endpoints: {sorted(app.view_functions)}).")
     expect.equal(url, "/user/ada", "url_for('show_user', username='ada')")
 
@@ -47,8 +47,8 @@ def test_post_with_int_id(client, app):
     try:
         url = app.url_for("show_post", post_id=42)
     except StudentError:
-        expect.fail(f"url_for('show_post', post_id=42) failed: no endpoint named show_post "
-                    f"(endpoints: {sorted(app.view_functions)}).")
+        expect.fail(f"url_for('show_post', post_id=42) raised BuildError: no endpoint is named show_post "
+                    f"(endpoints: {sorted(app.view_functions)}).", "endpoint")
     expect.equal(url, "/post/42", "url_for('show_post', post_id=42)")
 
 
