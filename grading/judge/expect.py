@@ -180,7 +180,7 @@ def explain_status(response) -> str:
     req = getattr(response, "request", None)
     method = getattr(req, "method", "") or "this method"
     if code == 405:
-        allowed = response.headers.get("Allow", "")
+        allowed = ", ".join(sorted(m.strip() for m in response.headers.get("Allow", "").split(",") if m.strip()))
         return (f" 405 Method Not Allowed: the URL exists but does not accept {method}"
                 + (f" (only {allowed})" if allowed else "")
                 + "; list the methods a route accepts with methods=[...] in @app.route, or use @app.post and the like.")
