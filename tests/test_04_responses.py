@@ -79,3 +79,19 @@ def test_handler_for_exception_swallowing_abort_gets_the_hint_for_handlers(grade
     check = result.check("secret_is_403")
     assert result.lost == {"secret_is_403", "unknown_theme_is_400"} and check.cause == "handler", result.explain()
     assert check.hint.startswith("Your error handler answered in place of the error"), check.hint
+
+
+def test_secret_returning_403_as_a_number_gets_the_hint_for_abort(grade):
+    """`return 403` gets the hint that a number is no response and abort(403) is, not the generic one."""
+    result = grade.mutant("04-responses", {"app.py": [("    abort(403)\n", "    return 403\n")]})
+    check = result.check("secret_is_403")
+    assert result.lost == {"secret_is_403"} and check.cause == "type", result.explain()
+    assert check.hint.startswith("A bare 403 is a number, not a response"), check.hint
+
+
+def test_html_404_page_gets_the_hint_for_json(grade):
+    """A 404 handler answering HTML gets the hint about JSON, not about registering a handler."""
+    result = grade.mutant("04-responses", {"app.py": [('return {"error": "not found", "path": request.path}, 404',
+                                                       'return "<h1>Not found</h1>", 404')]})
+    check = result.check("unknown_path_is_json_404")
+    assert check.cause == "json" and check.hint.startswith("The 404 is right, but it is HTML, not JSON"), check.hint
