@@ -118,3 +118,30 @@ def test_a_crashing_view_is_never_dumped_as_an_html_page_in_a_message(grade):
     messages = [c.message for c in result.result.checks if c.message]
     assert "visit_counts_this_clients_visits" in result.lost and messages, result.explain()
     assert not any("<!doctype" in m.lower() or "<title>" in m.lower() for m in messages), result.explain()
+
+
+def test_grading_several_exercises_shows_the_checks_of_the_one_to_work_on(tmp_path, monkeypatch, capsys):
+    """01 done, 02 and 03 started: 02's failures in full, 03 in one line; `--all` shows both."""
+    from grading.commands import grade as command
+    from grading.judge.course import COURSE_DIR
+
+    root = tmp_path / "root"
+    shutil.copytree(COURSE_DIR / "solutions" / "01-hello", root / "01-hello")
+    for exercise in ("02-routing", "03-request-data"):
+        shutil.copytree(COURSE_DIR / "exercises" / exercise, root / exercise)
+    monkeypatch.setenv("GRADING_NO_CACHE", "1")
+    monkeypatch.setenv("COLUMNS", "200")
+
+    assert command.main(["--root", str(root), "01", "02", "03"]) == 1
+    out = capsys.readouterr().out
+    assert "GET /post/abc returned 200, expected 404" in out, out  # 02: the one to work on
+    assert "Hint:" in out.split("03-request-data")[0]
+    after = out.split("03-request-data", 1)[1]
+    assert after.splitlines()[1].strip() == "6 checks to go: nox -s grade -- 03", out
+    assert "✗" not in after and "Hint:" not in after, out
+    assert "Next: 02-routing" in out
+
+    assert command.main(["--root", str(root), "01", "02", "03", "--all"]) == 1
+    every = capsys.readouterr().out
+    assert "GET /post/abc returned 200, expected 404" in every and "checks to go" not in every
+    assert "Hint:" in every.split("03-request-data", 1)[1], every

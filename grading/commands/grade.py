@@ -51,6 +51,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--debug", action="store_true",
         help="grade afresh and show, for each failed check, your code's traceback and what it printed",
     )
+    parser.add_argument(
+        "--all", dest="show_all", action="store_true",
+        help="show the failed checks of every exercise (default: of the first one below full marks; "
+        "the others get one line)",
+    )
     return parser
 
 
@@ -86,11 +91,17 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
         else:
             todo.append(exercise)
     printed = 0
+    detailed = len(chosen) == 1 or args.show_all or args.debug
+    focus: list[str] = []  # the first exercise below full marks: the one to work on, shown in full
 
     def flush_in_order():
         nonlocal printed
         while printed < len(chosen) and chosen[printed].id in results:
-            print(render_exercise(results[chosen[printed].id], paint, debug=args.debug), flush=True)
+            result = results[chosen[printed].id]
+            brief = not detailed and bool(focus) and result.status not in ("passed", "missing")
+            if not result.full_marks and not focus:
+                focus.append(result.id)
+            print(render_exercise(result, paint, debug=args.debug, brief=brief), flush=True)
             printed += 1
 
     def on_result(result):
@@ -105,7 +116,7 @@ def main(argv: list[str] | None = None, course_dir: Path = COURSE_DIR) -> int:
     ordered = [results[e.id] for e in chosen]
     readmes = shown(course_dir / "exercises")  # each exercise's README.md, whatever --root grades
     print(render_summary(ordered, paint, readmes, course=standing(exercises, results, root, cache),
-                         debug=args.debug), flush=True)
+                         debug=args.debug, shown=None if detailed else focus), flush=True)
     level = isolation_of(ordered)
     if level:
         line = f"Your code ran in a sandbox: {LEVEL_NAMES.get(level, level)}."

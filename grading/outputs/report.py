@@ -120,7 +120,10 @@ def render_details(details: dict | None, indent: str, columns: int, paint: Paint
 
 
 def render_exercise(result: ExerciseResult, paint: Painter, width: int = 16, columns: int | None = None,
-                    debug: bool = False) -> str:
+                    debug: bool = False, brief: bool = False) -> str:
+    """An exercise's score and, for each failed check, what happened and a hint. ``brief``: only
+    the score and how many checks are left, with the command that shows them (a whole course's
+    first grade would otherwise print hundreds of lines about exercises not started)."""
     [result] = safe.results([result])  # no escape sequence of a student's reaches the terminal
     score = f"{fmt_points(result.score)}/{fmt_points(result.max_score)}"
     colour = {"passed": "green", "missing": "dim"}.get(result.status, "red" if result.score == 0 else "yellow")
@@ -132,6 +135,11 @@ def render_exercise(result: ExerciseResult, paint: Painter, width: int = 16, col
             lines += [paint(line, "yellow") for line in wrapped(result.error, "    ", columns or terminal_width())]
         return "\n".join(lines)
     columns = columns or terminal_width()
+    if brief and result.status != "passed":
+        left = sum(1 for c in result.checks if c.status != "passed")
+        what = f"{left} check{'s' * (left != 1)} to go" if left else "not graded"
+        lines += [paint(line, "dim") for line in wrapped(f"{what}: nox -s grade -- {result.id[:2]}", "    ", columns)]
+        return "\n".join(lines)
     if result.error:
         lines += [paint(line, "red") for line in wrapped(result.error, "    ", columns)]
         if debug:
@@ -176,12 +184,14 @@ def render_exercise(result: ExerciseResult, paint: Painter, width: int = 16, col
 
 
 def render_summary(results: list[ExerciseResult], paint: Painter, root_label: str,
-                   course: list[tuple[str, str, bool | None]] | None = None, debug: bool = False) -> str:
+                   course: list[tuple[str, str, bool | None]] | None = None, debug: bool = False,
+                   shown: list[str] | None = None) -> str:
     """The total, and what to do next. ``course``: every exercise of the course in order, as
     ``(id, title, full marks)``, full marks ``None`` when unknown (neither graded now nor cached).
     "Next" is the first exercise known to be below full marks, else the next one not graded;
     "well done" only when every exercise of the course has full marks. ``debug``: the tracebacks
-    are shown already."""
+    are shown already; ``shown``: the exercises whose failed checks were shown, if not all (the
+    advice is about those)."""
     score = sum(r.score for r in results)
     total = sum(r.max_score for r in results)
     done = sum(1 for r in results if r.full_marks)
@@ -200,8 +210,8 @@ def render_summary(results: list[ExerciseResult], paint: Painter, root_label: st
     else:
         last = "Full marks: that was the last exercise. " if results and results[-1].id == course[-1][0] else ""
         lines.append(paint(f"{last}Every exercise of the course has full marks. Well done!", "green"))
-    crashed = next((r for r in results if r.status == "error" or any(
-        c.status in ("error", "timeout") or " raised " in (c.message or "") for c in r.checks)), None)
+    crashed = next((r for r in results if (shown is None or r.id in shown) and (r.status == "error" or any(
+        c.status in ("error", "timeout") or " raised " in (c.message or "") for c in r.checks))), None)
     advice = []
     if crashed and not debug:
         advice.append(f"Your traceback and what your code printed: nox -s grade -- {crashed.id[:2]} --debug")
