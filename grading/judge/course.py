@@ -50,6 +50,13 @@ CAUSE_HINTS = {
         "Exception also catches abort(403) and the like: give those back as they are "
         "(if isinstance(e, HTTPException): return e). https://flask.palletsprojects.com/en/stable/errorhandling/",
     ],
+    "template": [
+        "Which template does the view render, and where does Flask look for it? (Flask docs: Quickstart, "
+        "\"Rendering Templates\")",
+        "render_template(\"page.html\", ...) loads templates/page.html, next to app.py (or the package): check "
+        "the folder's name and the file's name, letter by letter, in render_template and in {% extends %}. "
+        "https://flask.palletsprojects.com/en/stable/quickstart/#rendering-templates",
+    ],
     "escaping": [
         "Which characters of the user's input reach the page as they are? What does a browser do with "
         "<script>?",

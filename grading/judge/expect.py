@@ -30,6 +30,7 @@ CAUSES = {
     "config": "a setting the app did not use (a test config applied too late, say)",
     "endpoint": "url_for named an endpoint that does not exist",
     "handler": "an error handler turned an HTTP error into another status",
+    "template": "a page not rendered from its template (none rendered, or the file not found)",
 }
 
 
@@ -52,6 +53,8 @@ def exception_cause(exc) -> str:
         return "type"
     if getattr(exc, "type_name", "") == "BuildError":
         return "endpoint"
+    if getattr(exc, "type_name", "") in ("TemplateNotFound", "TemplatesNotFound"):
+        return "template"
     return "exception"
 
 
