@@ -19,13 +19,20 @@ names = st.text(min_size=1, max_size=30).filter(lambda s: "/" not in s and s not
 
 
 def rendered(templates, path):
-    """The names of the templates rendered while answering ``path``."""
+    """The names of the templates rendered while answering ``path``. A page built without one fails
+    every check that looks at it: said once, by the first."""
     seen = [name for name, _ in templates]
-    expect.that(
-        bool(seen),
-        f"GET {path} rendered no template: build the page with render_template, not an HTML string.",
-    )
+    if not seen:
+        expect.precondition(
+            f"GET {path} rendered no template: build the page with render_template, not an HTML string.", "template"
+        )
     return seen
+
+
+def base_html_found(found: bool) -> None:
+    """The checks of base.html say once that it is missing."""
+    if not found:
+        expect.precondition("templates/base.html was not found: put the page frame there.", "template")
 
 
 def title_of(page):
@@ -77,14 +84,18 @@ def test_stylesheet_is_served(client):
 
 
 @pytest.mark.points(1)
-def test_pages_link_the_stylesheet_with_url_for(client):
+def test_pages_link_the_stylesheet_with_url_for(client, templates):
     """Every page links static/style.css with url_for, so the link works wherever the app is mounted."""
     for path in PAGES:
+        templates.clear()
         response = client.get(path, base_url="http://localhost/course/")
         expect.status(response, 200)
         hrefs = re.findall(r"<link\b[^>]*\bhref=[\"']?([^\"' >]+)", response.get_data(as_text=True), re.I)
+        linked = any(h.split("?")[0] == "/course/static/style.css" for h in hrefs)
+        if not linked:
+            rendered(templates, path)  # a page built without a template: that is the cause
         expect.that(
-            any(h.split("?")[0] == "/course/static/style.css" for h in hrefs),
+            linked,
             f"GET {path}, with the app mounted under /course, links {', '.join(hrefs) or 'no stylesheet'}; "
             "expected a <link> to /course/static/style.css, as url_for('static', filename='style.css') builds it.",
         )
@@ -120,6 +131,11 @@ def test_hello_escapes_any_name(client, name):
     response = client.get("/hello/" + quote(name, safe=""))
     expect.status(response, 200)
     body = response.get_data(as_text=True)
+    expect.that(
+        str(escape(name)) in body or name in body,
+        f"GET /hello/{name} returned {expect.describe_body(body)}, which does not show the name at all.",
+        "body",
+    )
     expect.that(
         str(escape(name)) in body,
         f"GET /hello/{name} returned {expect.describe_body(body)}, which does not show the name escaped as "
@@ -196,16 +212,19 @@ def restore_base_html(app, original):
 
 
 @pytest.mark.points(1)
-def test_every_page_extends_base_html(app, client):
+def test_every_page_extends_base_html(app, client, templates):
     """Every page inherits base.html (footer Built with Flask): a change to base.html shows on all."""
     original = app.probe(add_to_base_html, MARKER)
-    expect.that(original is not None, "templates/base.html was not found: put the page frame there.")
+    base_html_found(original is not None)
     try:
         for path in PAGES:
+            templates.clear()
             response = client.get(path)
             expect.status(response, 200)
             body = response.get_data(as_text=True)
             footer = re.search(r"<footer\b[^>]*>(.*?)</footer>", body, re.S | re.I)
+            if footer is None or "Built with Flask" not in footer.group(1) or MARKER not in body:
+                rendered(templates, path)  # a page built without a template: that is the cause
             expect.that(
                 footer is not None and "Built with Flask" in footer.group(1),
                 f"GET {path} has no <footer> saying Built with Flask: put it in base.html.",
@@ -245,7 +264,7 @@ def title_with_each_block(app):
 def test_title_is_a_block_of_base_html(app):
     """base.html's <title> is made of a block, so each page that extends it sets its own title."""
     found = app.probe(title_with_each_block)
-    expect.that(not found.get("missing"), "templates/base.html was not found: put the page frame there.")
+    base_html_found(not found.get("missing"))
     expect.that(
         "error" not in found,
         f"A page that extends base.html and fills its block {found.get('block')!r} could not be rendered: "

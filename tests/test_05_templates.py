@@ -1,5 +1,7 @@
 """The 05-templates grader: what it accepts and what it refuses."""
 
+from grading.judge.course import COURSE_DIR
+
 ID = "05-templates"
 
 
@@ -99,3 +101,54 @@ def test_title_block_outside_the_title_loses_the_title_block_check(grade):
     assert result.lost == {"title_is_a_block_of_base_html"}
     assert "blocks tried: 'title', 'content'" in result.check("title_is_a_block_of_base_html").message
 
+
+
+def test_page_built_in_python_is_said_once(grade):
+    """A hello page built as an f-string: "rendered no template" once, the checks that see it again not run."""
+    result = grade.mutant(ID, {"app.py": [('return render_template("hello.html", name=name)',
+                                           'return f"<h1>Hello, {name}!</h1>"')]})
+    assert result.lost == {"pages_link_the_stylesheet_with_url_for", "hello_renders_hello_html_with_the_name",
+                           "hello_escapes_any_name", "every_page_extends_base_html"}, result.explain()
+    said = "GET /hello/Ada rendered no template: build the page with render_template, not an HTML string."
+    link = result.check("pages_link_the_stylesheet_with_url_for")
+    assert link.message == said and link.cause == "template", result.explain()
+    assert link.hint.startswith("Which template does the view render"), link.hint
+    for name in ("hello_renders_hello_html_with_the_name", "every_page_extends_base_html"):
+        assert result.check(name).message == f"Not run: {said}", result.explain()
+
+
+def test_starter_says_each_page_without_a_template_once(grade):
+    """The starter: GET / without a template and the missing base.html are each said once."""
+    result = grade.starter(ID)
+    assert result.check("index_renders_index_html_titled_home").message == (
+        "Not run: GET / rendered no template: build the page with render_template, not an HTML string."), result.explain()
+    assert result.check("every_page_extends_base_html").message == "templates/base.html was not found: put the page frame there."
+    assert result.check("title_is_a_block_of_base_html").message == (
+        "Not run: templates/base.html was not found: put the page frame there."), result.explain()
+
+
+def test_missing_base_html_gets_the_hint_to_put_the_frame_there(grade):
+    """No base.html: the inheritance check says where Flask looks for it; the title check is not run."""
+    root = grade.tree(ID, COURSE_DIR / "solutions" / ID)
+    (root / ID / "templates" / "base.html").unlink()
+    result = grade.root(root, ID)
+    check = result.check("every_page_extends_base_html")
+    assert check.hint.startswith("Where is the page frame written once?"), check.hint
+    assert result.check("title_is_a_block_of_base_html").status == "not_run", result.explain()
+    assert result.check("pages_link_the_stylesheet_with_url_for").cause == "template", result.explain()
+
+
+def test_template_syntax_error_gets_the_hint_to_read_the_line(grade):
+    """An unclosed block in base.html gets the hint to read the file and line, not the one about links."""
+    result = grade.mutant(ID, {"templates/base.html": [("{% block content %}{% endblock %}", "{% block content %}")]})
+    check = result.check("pages_link_the_stylesheet_with_url_for")
+    assert "TemplateSyntaxError" in check.message and check.cause == "exception", result.explain()
+    assert check.hint.startswith("A page crashed before its link could be looked at"), check.hint
+
+
+def test_template_showing_no_name_gets_the_hint_for_the_variable(grade):
+    """hello.html writing {{ username }} shows no name: the escaping check says so, with the variable hint."""
+    result = grade.mutant(ID, {"templates/hello.html": [("{{ name }}", "{{ username }}")]})
+    check = result.check("hello_escapes_any_name")
+    assert check.message.endswith("which does not show the name at all.") and check.cause == "body", result.explain()
+    assert check.hint.startswith("The page does not show the name at all"), check.hint
