@@ -52,3 +52,19 @@ def test_no_template_reloading_setting_loses_the_development_check(grade):
     result = grade.mutant(ID, {"config.py": [("    TEMPLATES_AUTO_RELOAD = True\n", "")]})
     assert result.lost == {"development_has_debug_and_template_reloading"}
     assert "FLASK_DEBUG=0" in result.check("development_has_debug_and_template_reloading").message
+
+
+def test_status_route_with_a_trailing_slash_gets_the_hint_about_the_route(grade):
+    """A /status/ rule answers 308: the hint is about declaring the route, not about app.debug."""
+    result = grade.mutant(ID, {"app.py": [('@app.route("/status")', '@app.route("/status/")')]})
+    check = result.check("status_reports_debug_and_testing")
+    assert result.lost == {"status_reports_debug_and_testing"} and check.cause == "status", result.explain()
+    assert check.hint.startswith("Does every app create_app builds answer GET /status?"), check.hint
+
+
+def test_factory_returning_nothing_is_said_once(grade):
+    """create_app without `return app`: the first check says it, every other check is not run."""
+    result = grade.mutant(ID, {"app.py": [("        return ERROR_PAGE, 500\n\n    return app\n", "        return ERROR_PAGE, 500\n")]})
+    said = [c for c in result.result.checks if c.status != "not_run"]
+    assert [c.message for c in said] == ["create_app() returned NoneType, expected a Flask app."], result.explain()
+    assert result.score == 0
