@@ -44,3 +44,34 @@ def test_helper_reading_the_global_app_loses_the_current_app_check(grade):
     result = grade.mutant(ID, {"app.py": [('return current_app.config.get("GREETING", "Hello")',
                                            'return app.config.get("GREETING", "Hello")')]})
     assert result.lost == {"greeting_helper_uses_current_app"}
+
+VISIT_CHECKS = ("visit_counts_this_clients_visits", "two_clients_count_separately",
+                "visits_count_per_client_under_concurrent_requests")
+
+
+def test_session_without_secret_key_is_said_once(grade):
+    """No SECRET_KEY: the secret check says it, the visit checks that need a session are not run."""
+    result = grade.mutant(ID, {"app.py": [('app.config["SECRET_KEY"] = "dev-only-change-me"  # signs the session cookie\n', "")]})
+    assert result.lost == {"secret_key_is_set", *VISIT_CHECKS}, result.explain()
+    assert all(result.check(name).message == "Not run: needs secret_key_is_set (see above)." for name in VISIT_CHECKS)
+
+
+def test_visit_that_crashes_is_said_once_with_the_hint_for_a_crash(grade):
+    """session["visits"] on a first visit: the KeyError is said once, with the hint for a crash."""
+    result = grade.mutant(ID, {"app.py": [('session.get("visits", 0) + 1', 'session["visits"] + 1')]})
+    assert result.lost == set(VISIT_CHECKS), result.explain()
+    first = result.check("visit_counts_this_clients_visits")
+    assert first.message.startswith("GET /visit returned 500, expected 200. Your code raised KeyError: 'visits'"), first.message
+    assert first.cause == "exception" and first.hint.startswith("GET /visit crashed"), first.hint
+    assert all(result.check(name).message == f"Not run: {first.message}" for name in VISIT_CHECKS[1:]), result.explain()
+
+
+def test_after_request_without_return_gets_the_hint_for_after_request(grade):
+    """An after_request function that forgets `return response`: GET /whoami's crash gets the hint for it."""
+    result = grade.mutant(ID, {"app.py": [('    response.headers["X-Request-ID"] = g.request_id\n    return response\n',
+                                           '    response.headers["X-Request-ID"] = g.request_id\n')]})
+    check = result.check("request_id_is_fresh_on_every_request")
+    assert "an after_request function must return the response" in check.message and check.cause == "exception", result.explain()
+    assert check.hint.startswith("GET /whoami crashed"), check.hint
+    said = [c for c in result.result.checks if c.status == "failed"]
+    assert len(said) == 2, result.explain()  # GET /visit's AttributeError and GET /whoami's TypeError
