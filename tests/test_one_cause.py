@@ -24,3 +24,11 @@ def test_a_product_list_that_is_not_there_is_said_once(grade):
     by_id = result.check("product_by_id_is_json")
     assert listed.status == "failed" and listed.message.startswith("GET /api/products returned 404"), result.explain()
     assert by_id.status == "not_run" and by_id.message == f"Not run: {listed.message}", result.explain()
+
+
+def test_one_line_raising_for_several_values_is_said_once(grade):
+    result = grade.mutant("12-rest-api", {"app.py": [("        if todo_id not in todos:\n            raise ApiError(f\"no todo {todo_id}\", 404)\n", "")]})
+    said = result.check("one_todo_can_be_read_updated_and_deleted")
+    assert said.status == "failed" and "KeyError: 1 in app.py" in said.message, result.explain()
+    for name in ("unknown_id_is_a_json_404", "no_request_makes_it_crash"):  # KeyError: 424242, KeyError: 0, ...
+        assert result.check(name).status == "not_run" and result.check(name).message == f"Not run: {said.message}"
