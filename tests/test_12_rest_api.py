@@ -104,3 +104,39 @@ def test_non_json_body_answered_with_an_html_error_loses_the_validation_check(gr
     assert result.lost == {"any_invalid_todo_is_refused_with_a_json_error"}
     message = result.check("any_invalid_todo_is_refused_with_a_json_error").message
     assert message.startswith("POST /api/todos returned 400 with Content-Type 'text/html"), message
+
+
+def test_a_post_answering_a_list_gets_the_hint_for_the_body_not_the_status(grade):
+    result = grade.mutant(ID, {"app.py": [("return todo, 201, {", "return list(todos.values()), 201, {")]})
+    check = result.check("post_answers_201_with_the_new_todo")
+    assert result.lost == {check.name, *NEED_201} and check.cause == "body", result.explain()
+    assert check.hint.startswith("Your answer to the POST is not the new todo"), check.hint
+
+
+def test_page_1_cut_wrong_gets_the_hint_for_pages_not_for_the_order(grade):
+    result = grade.mutant(ID, {"app.py": [("start = (page - 1) * per_page", "start = page * per_page")]})
+    assert result.lost == {"list_is_oldest_first", "pages_of_ten_and_per_page", "per_page_above_100_is_capped_or_refused"}
+    listed = result.check("list_is_oldest_first")
+    assert listed.message == ("The titles of GET /api/todos are [], expected the three todos just created, "
+                              "['first', 'second', 'third']."), listed.message
+    assert "In which order" not in listed.hint and "page 1" in listed.hint, listed.hint
+    capped = result.check("per_page_above_100_is_capped_or_refused")
+    assert "gave 5 todos" in capped.message and capped.hint.startswith("?per_page=150 gave neither"), capped.hint
+
+
+def test_todos_listed_in_another_order_keep_the_hint_for_the_order(grade):
+    result = grade.mutant(ID, {"app.py": [("return list(todos.values())[start:start + per_page]",
+                                           "return list(reversed(todos.values()))[start:start + per_page]")]})
+    listed = result.check("list_is_oldest_first")
+    assert "list_is_oldest_first" in result.lost and listed.hint.startswith("In which order are your todos stored"), listed.hint
+
+
+def test_html_404_pages_get_the_hint_for_json_errors(grade):
+    result = grade.mutant(ID, {"app.py": [
+        ("    @app.errorhandler(HTTPException)\n    def http_error(error):\n        return {\"error\": error.description}, error.code\n", ""),
+        ('            raise ApiError(f"no todo {todo_id}", 404)', "            abort(404)"),
+        ("from flask import Flask,", "from flask import Flask, abort,")]})
+    assert result.lost == {"one_todo_can_be_read_updated_and_deleted", "unknown_id_is_a_json_404", "wrong_method_is_a_json_405"}
+    for name in ("one_todo_can_be_read_updated_and_deleted", "unknown_id_is_a_json_404"):
+        assert result.check(name).hint.startswith("Your "), result.check(name).hint
+        assert "HTML page, not JSON" in result.check(name).hint
