@@ -13,6 +13,7 @@ from grading import expect
 TRIES = 3
 FAST_ENOUGH = 0.9  # seconds: one after the other takes at least 1.0
 SLEPT = 0.45  # seconds: both sources really await asyncio.sleep(0.5)
+NO_ROUTE = "There is no /dashboard route: GET /dashboard answered 404."
 
 
 def dashboard_view(app):
@@ -59,6 +60,18 @@ def record_sleeps(app):
     return {"status": status, "calls": calls}
 
 
+def answered(client, app):
+    """GET /dashboard, which must answer 200: no route, or a view that crashes, is the cause of
+    every check that asks it, said once."""
+    response = client.get("/dashboard")
+    if response.status_code == 404 and app.probe(dashboard_view) is None:
+        expect.precondition(NO_ROUTE, "status")
+    if response.status_code != 200:
+        expect.precondition(f"GET /dashboard returned {response.status_code}, expected 200." + expect.explain(response, 200),
+                            "exception" if response.status_code == 500 else "status")
+    return response
+
+
 def overlapping_pair(calls):
     """Two sleeps of about half a second, in different tasks, that ran at the same time; or None."""
     slow = [c for c in calls if isinstance(c["delay"], (int, float)) and c["delay"] >= SLEPT]
@@ -70,9 +83,9 @@ def overlapping_pair(calls):
 
 
 @pytest.mark.points(1)
-def test_dashboard_is_json_with_weather_and_news(client):
+def test_dashboard_is_json_with_weather_and_news(client, app):
     """GET /dashboard answers a JSON object with weather and news."""
-    data = expect.json(client.get("/dashboard"))
+    data = expect.json(answered(client, app))
     expect.that(isinstance(data, dict) and {"weather", "news"} <= data.keys(),
                 f"GET /dashboard returned {expect.show(data)}, expected an object with the keys weather and news.")
 
@@ -81,7 +94,8 @@ def test_dashboard_is_json_with_weather_and_news(client):
 def test_dashboard_view_is_async(app):
     """The /dashboard view is an async def function (or an async method of a class-based view)."""
     view = app.probe(dashboard_view)
-    expect.that(view is not None, "There is no /dashboard route.")
+    if view is None:
+        expect.precondition(NO_ROUTE, "status")
     expect.that(
         view["async"] is True,
         f"The /dashboard view {view['name']} is a plain def: write it as async def, so it can await.",
@@ -96,6 +110,8 @@ def test_sources_are_awaited_at_the_same_time(client, app):
     Each source's asyncio.sleep(0.5) runs in a task of its own, at the same time as the other."""
     # First what it awaits (one request, whatever the machine's speed): two sources at once?
     seen = app.probe(record_sleeps)
+    if seen["status"] != 200:
+        answered(client, app)  # the cause, as the first check said it
     expect.that(seen["status"] == 200, f"GET /dashboard answered {seen['status']} while the grader recorded "
                 "its asyncio.sleep calls, expected 200.")
     slow = [c for c in seen["calls"] if isinstance(c["delay"], (int, float)) and c["delay"] >= SLEPT]

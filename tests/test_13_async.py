@@ -51,3 +51,27 @@ def test_one_after_the_other_with_one_sleep_left_loses_the_speed_check(grade):
     ]})
     assert result.lost == {"sources_are_awaited_at_the_same_time"}
 
+
+
+def test_a_source_called_without_await_is_said_once_with_the_hint_for_await(grade):
+    result = grade.mutant(ID, {"app.py": [(GATHER, "weather, news = fetch_weather(), fetch_news()")]})
+    said = result.check("dashboard_is_json_with_weather_and_news")
+    assert result.lost == {said.name, "sources_are_awaited_at_the_same_time"}, result.explain()
+    assert "Object of type coroutine is not JSON serializable" in said.message, said.message
+    assert said.hint.startswith("Your view raised") and "without await" in said.hint, said.hint
+    assert result.check("sources_are_awaited_at_the_same_time").message == f"Not run: {said.message}"
+
+
+def test_no_dashboard_route_is_said_once(grade):
+    result = grade.mutant(ID, {"app.py": [('@app.get("/dashboard")', '@app.get("/dash")')]})
+    assert result.score == 0, result.explain()
+    said = result.check("dashboard_is_json_with_weather_and_news")
+    assert said.message == "There is no /dashboard route: GET /dashboard answered 404." and "route" in said.hint
+    assert all(c.status == "not_run" and c.message == f"Not run: {said.message}"
+               for c in result.result.checks if c is not said), result.explain()
+
+
+def test_a_dashboard_answering_text_keeps_its_speed_points_and_gets_the_json_hint(grade):
+    result = grade.mutant(ID, {"app.py": [('return {"weather": weather, "news": news}', 'return f"{weather} {news}"')]})
+    assert result.lost == {"dashboard_is_json_with_weather_and_news"}, result.explain()
+    assert result.check("dashboard_is_json_with_weather_and_news").hint.startswith("Your answer is text, not JSON")
