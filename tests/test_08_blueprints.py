@@ -54,3 +54,41 @@ def test_api_without_its_prefix_loses_the_under_api_check(grade):
     result = grade.mutant(ID, {"shop/__init__.py": [('url_prefix="/api"', 'url_prefix="/apiv1"')]})
     assert "api_blueprint_lives_under_api" in result.lost
     assert "/apiv1/products" in result.check("api_blueprint_lives_under_api").message
+
+
+def test_factory_returning_nothing_is_said_once(grade):
+    """create_app without `return app`: one message, the other checks not run (no grader error)."""
+    result = grade.mutant(ID, {"shop/__init__.py": [("    return app\n", "")]})
+    said = [c for c in result.result.checks if c.status != "not_run"]
+    assert [(c.name, c.status, c.message) for c in said] == [(
+        "each_call_returns_a_new_independent_app", "failed", "create_app() returned NoneType, expected a Flask app.")], result.explain()
+    assert said[0].hint.startswith("Where is your Flask(...) created"), said[0].hint
+
+
+def test_blueprint_importing_the_app_gets_the_hint_for_a_crash(grade):
+    """A blueprint that imports a module-level app crashes create_app: said once, with the hint for it."""
+    result = grade.mutant(ID, {"shop/main.py": [("from flask import Blueprint, current_app",
+                                                 "from flask import Blueprint\nfrom shop import app as current_app")]})
+    first = result.check("each_call_returns_a_new_independent_app")
+    assert first.message.startswith("create_app() raised ImportError: cannot import name 'app'"), result.explain()
+    assert first.cause == "exception" and first.hint.startswith("create_app() crashed"), first.hint
+    assert all(c.status == "not_run" for c in result.result.checks if c is not first), result.explain()
+
+
+def test_renamed_list_view_gets_the_hint_for_its_endpoint(grade):
+    """A list view not called list_products gets the endpoint hint, not the one about /api."""
+    result = grade.mutant(ID, {"shop/api.py": [("def list_products():", "def all_products():")]})
+    check = result.check("api_blueprint_lives_under_api")
+    assert check.cause == "endpoint" and check.hint.startswith("The api blueprint is there, but"), check.hint
+    assert check.message == 'url_for("api.list_products") raised BuildError: name the list view list_products in the api blueprint.'
+
+
+def test_api_registered_without_its_prefix_is_said_once_by_the_product_checks(grade):
+    """No url_prefix: the list check says GET /api/products is 404; the other product checks are not run."""
+    result = grade.mutant(ID, {"shop/__init__.py": [('app.register_blueprint(api.bp, url_prefix="/api")',
+                                                     "app.register_blueprint(api.bp)")]})
+    assert result.lost == {"api_blueprint_lives_under_api", "products_list_is_json_objects_with_id_name_price",
+                           "product_by_id_is_json", "unknown_product_is_a_json_404"}, result.explain()
+    listed = result.check("products_list_is_json_objects_with_id_name_price")
+    assert listed.message == "GET /api/products returned 404, expected 200." and listed.hint.startswith("Which URL does"), listed
+    assert result.check("unknown_product_is_a_json_404").message == f"Not run: {listed.message}", result.explain()
