@@ -30,6 +30,7 @@ CAUSES = {
     "config": "a setting the app did not use (a test config applied too late, say)",
     "endpoint": "url_for named an endpoint that does not exist",
     "handler": "an error handler turned an HTTP error into another status",
+    "run": "app.run() called while the app is only imported (a server of its own starts)",
     "template": "a page not rendered from its template (none rendered, or the file not found)",
 }
 
