@@ -40,10 +40,30 @@ def test_key_error_for_a_missing_secret_loses_that_check(grade):
     assert "KeyError" in result.check("missing_secret_key_is_a_clear_error").message
 
 
-def test_text_health_check_loses_both_healthz_checks(grade):
+def test_text_health_check_loses_both_healthz_checks_and_gunicorn_is_not_run(grade):
     result = grade.mutant(ID, {"app.py": [('return {"status": "ok"}', 'return "ok"')]})
     assert result.lost == {"healthz_is_ok", "gunicorn_serves_healthz"}
-    assert "Under Gunicorn, GET /healthz answered 200 with 'ok'" in result.check("gunicorn_serves_healthz").message
+    assert result.check("healthz_is_ok").hint.startswith("Your /healthz answers text, not JSON")
+    gunicorn = result.check("gunicorn_serves_healthz")
+    assert gunicorn.status == "not_run" and gunicorn.message == "Not run: needs healthz_is_ok (see above).", result.explain()
+
+
+def test_a_wsgi_py_that_cannot_be_imported_is_said_once(grade):
+    result = grade.mutant(ID, {"wsgi.py": [("from app import create_app\n\napp = create_app()", "from app import app")]})
+    assert result.score == 0
+    said = result.check("missing_secret_key_is_a_clear_error")
+    assert said.message.startswith("Importing wsgi.py raised ImportError: cannot import name 'app'"), said.message
+    assert "FLASK_SECRET_KEY" not in said.message, said.message
+    assert all(c.status == "not_run" and c.message == f"Not run: {said.message}"
+               for c in result.result.checks if c is not said), result.explain()
+
+
+def test_a_wsgi_py_calling_app_run_is_named_under_gunicorn(grade):
+    result = grade.mutant(ID, {"wsgi.py": [("app = create_app()", "app = create_app()\napp.run()")]})
+    check = result.check("gunicorn_serves_healthz")
+    assert result.lost == {check.name}, result.explain()
+    assert "Importing wsgi.py calls app.run(), which starts Flask's development server" in check.message, check.message
+    assert check.cause == "run" and check.hint.startswith("Gunicorn imports wsgi.py to find app"), check.hint
 
 
 def test_app_that_cannot_start_under_gunicorn_is_reported_and_stopped(grade):
