@@ -31,6 +31,7 @@ CAUSES = {
     "endpoint": "url_for named an endpoint that does not exist",
     "handler": "an error handler turned an HTTP error into another status",
     "run": "app.run() called while the app is only imported (a server of its own starts)",
+    "suite": "the student's own tests fail on a correct app (15-testing)",
     "template": "a page not rendered from its template (none rendered, or the file not found)",
 }
 
