@@ -69,6 +69,7 @@ def test_starter_runs_no_test_and_scores_zero(grade):
     assert result.score == 0
     assert result.lost == ALL_CHECKS
     assert "no test ran" in result.check("catches_create_answering_200").message
+    assert result.check("catches_create_answering_200").hint.startswith("Does any test look at the status code")
 
 
 @pytest.mark.parametrize("style", ["classes", "conftest_fixtures", "unittest_style", "hypothesis"])
@@ -105,6 +106,8 @@ def test_suite_failing_on_the_given_app_scores_zero_and_names_the_test(grade):
     assert "given app" in message
     assert "tests/test_app.py::test_ids_start_at_1_and_count_up failed" in message
     assert "[1, 2, 3] == [0, 1, 2]" in message
+    said = result.check("catches_create_answering_200")
+    assert said.cause == "suite" and said.hint.startswith("A test of yours fails on a correct app"), said.hint
     statuses = [c.status for c in result.result.checks]  # the cause once, the other checks not run
     assert statuses.count("not_run") == len(statuses) - 1 and statuses[0] == "failed", result.explain()
     assert all(c.message.startswith("Not run: Not counted") and c.hint is None
@@ -148,6 +151,7 @@ def test_suite_importing_a_constant_of_app_py_scores_zero_and_is_told_to_use_the
     result = grade_suite(grade, tmp_path, {"tests/test_app.py": SUITE_USING_A_CONSTANT})
     assert result.score == 0 and result.lost == ALL_CHECKS, result.explain()
     assert_told_to_test_through_the_client(result.check("catches_create_answering_200").message)
+    assert result.check("catches_create_answering_200").hint.startswith("A test of yours fails on a correct app")
 
 
 def test_suite_importing_a_constant_of_app_py_scores_zero_in_the_students_template_too(tmp_path):
