@@ -95,10 +95,11 @@ def logged_in(client, next_url=None):
     if response.status_code in REDIRECTS:
         return response
     plain = response if next_url is None else log_in(client)
-    if plain.status_code not in REDIRECTS:
+    try:
+        expect.status(plain, REDIRECTS)
+    except expect.CheckFailed as failed:  # its cause as expect tells it: a crash, a view returning None, ...
         expect.precondition(f"POST /login as 'ada' with the right password answered {plain.status_code}, expected "
-                            "a redirect to the dashboard." + expect.explain(plain, REDIRECTS),
-                            "exception" if plain.status_code == 500 else "status")
+                            "a redirect to the dashboard." + expect.explain(plain, REDIRECTS), failed.cause)
     return response  # only this next goes wrong: the check says how
 
 

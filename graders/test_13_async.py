@@ -66,9 +66,8 @@ def answered(client, app):
     response = client.get("/dashboard")
     if response.status_code == 404 and app.probe(dashboard_view) is None:
         expect.precondition(NO_ROUTE, "status")
-    if response.status_code != 200:
-        expect.precondition(f"GET /dashboard returned {response.status_code}, expected 200." + expect.explain(response, 200),
-                            "exception" if response.status_code == 500 else "status")
+    with expect.shared_cause():
+        expect.status(response, 200)
     return response
 
 
