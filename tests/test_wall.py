@@ -24,12 +24,12 @@ import pytest
 
 from grading.judge import sandboxes
 from grading.judge.course import COURSE_DIR
-from grading.sandbox.confine import landlock_abi
+from grading.sandbox.confine import DEVICES, landlock_abi
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the walls are Linux's")
 
 PROBE = textwrap.dedent('''
-    import json, os
+    import json, os, tempfile
 
     def look(secret, marker):
         """What this process can reach: each answer is True when it got through."""
@@ -52,6 +52,12 @@ PROBE = textwrap.dedent('''
             found["root"] = sorted(os.listdir("/"))
         except OSError:  # the uid level (Landlock) does not even list it
             found["root"] = None
+        try:
+            with open("/proc/self/mountinfo") as f:  # each mount's own options: ro or rw
+                found["writable_mounts"] = sorted(l.split()[4] for l in f if "rw" in l.split()[5].split(","))
+        except OSError:
+            found["writable_mounts"] = None
+        found["own"] = [os.path.dirname(os.path.realpath(__file__)), os.path.realpath(tempfile.gettempdir())]
         return found
 ''')
 
@@ -110,6 +116,15 @@ def test_a_sandbox_sees_only_the_allow_list_and_keeps_nothing(level, tmp_path, s
                                       "proc", "tmp", *(p.strip("/").split("/")[0] for p in (sys.prefix, sys.base_prefix, str(COURSE_DIR)))}
     for shared in ("/dev/shm", "/var/tmp", "/run/lock", "/tmp"):
         assert not (Path(shared) / marker).exists(), f"a sandbox left {shared}/{marker} on the machine"
+
+
+@pytest.mark.parametrize("level", [level for level in levels_here() if level != "uid"])
+def test_in_its_own_root_only_its_own_folders_are_mounted_writable(level, tmp_path, secret):
+    """The kernel's wall, not only the audit hook's: every mount of the sandbox's root is read-only
+    but its copy, its temporary folder, its /dev/shm, its /proc and the devices."""
+    found = sandboxed_look(level, tmp_path, secret, f"mounts-{level}-{os.getpid()}")
+    assert set(found["own"]) <= set(found["writable_mounts"])  # the control: the copy and scratch are
+    assert set(found["writable_mounts"]) <= {*found["own"], "/dev/shm", "/proc", *(f"/dev/{d}" for d in DEVICES)}
 
 
 def test_the_probe_finds_what_the_wall_hides_when_there_is_no_wall(secret):

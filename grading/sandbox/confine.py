@@ -94,6 +94,7 @@ def enter(wall: Wall, level: str) -> None:
     if hasattr(os, "setsid"):
         with contextlib.suppress(OSError):
             os.setsid()
+    _grader_home()
     if level in ("user", "namespaces"):
         _namespaces(wall, as_root=level == "user")
     elif level == "uid":
@@ -174,47 +175,37 @@ def _mounts(libc, wall: Wall, as_root: bool) -> None:
     private data) and whatever ``wall.show`` names; writable, only the private copy and the
     sandbox's temporary folder; its own ``/proc``, a minimal ``/dev`` and an empty ``/dev/shm``.
     Nothing in it is shared and writable between sandboxes: the rest of the machine is not there.
+    Where the zygote built that read-only part once (see :func:`prepare`), each piece of it is
+    bound whole, read-only as it is, instead of file by file.
     """
     _mount(libc, None, "/", None, MS_REC | MS_PRIVATE)  # nothing we do here leaks out
     writable = [os.path.realpath(wall.copy), os.path.realpath(wall.scratch)]
     if as_root:
         for top in writable:
             _chown_tree(top, wall.uid)
-    readonly = [p for p in _allowed_readonly(wall) if p not in writable]
-    files = [f"/etc/{name}" for name in ETC_FILES if os.path.exists(f"/etc/{name}")]
-    files += [f"/dev/{name}" for name in DEVICES if os.path.exists(f"/dev/{name}")]
+    shown = _shown(wall)
+    template = _TEMPLATES.get(shown.key) if as_root else None
+    if template and any(_inside(p, w) or _inside(w, p) for p in shown.pieces for w in writable):
+        template = None  # a writable folder inside one shown (or around it): bound in order, below
     # A handle on everything to show before the new root covers NEW_ROOT.
-    handles = {p: os.open(p, os.O_PATH) for p in [*readonly, *writable, *files]}
-    links = {p: os.readlink(p) for p in [*SYSTEM_FOLDERS, "/etc/localtime"] if os.path.islink(p)}
-    _mount(libc, "tmpfs", NEW_ROOT, "tmpfs", MS_NOSUID | MS_NODEV, "size=16m,mode=755")
+    handles = {p: os.open(p, os.O_PATH) for p in writable}
     root = NEW_ROOT
-    for path in sorted(readonly + writable, key=len):
-        target = root + path
-        os.makedirs(target, exist_ok=True)
-        _mount(libc, f"/proc/self/fd/{handles[path]}", target, None, MS_BIND)
-        if path not in writable:
-            _remount_ro(libc, target)
-    for path in files:
-        target = root + path
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        if os.path.isdir(path):
-            os.makedirs(target, exist_ok=True)
-        elif not os.path.islink(path) or path not in links:
-            open(target, "a").close()
-        else:
-            continue
-        _mount(libc, f"/proc/self/fd/{handles[path]}", target, None, MS_BIND)
-        if path.startswith("/etc/"):
-            _remount_ro(libc, target)
-    for path, where in links.items():
-        os.makedirs(os.path.dirname(root + path), exist_ok=True)
-        with contextlib.suppress(FileExistsError):
-            os.symlink(where, root + path)
-    for name, where in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"),
-                        ("stderr", "/proc/self/fd/2")):
-        os.makedirs(root + "/dev", exist_ok=True)
-        os.symlink(where, f"{root}/dev/{name}")
-    os.makedirs(root + "/dev/shm")
+    if template:
+        pieces = {p: os.open(template + p, os.O_PATH) for p in shown.pieces}
+        _mount(libc, "tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, "size=16m,mode=755")
+        for path, fd in sorted(pieces.items(), key=lambda item: len(item[0])):
+            os.makedirs(root + path, exist_ok=True)
+            _mount(libc, f"/proc/self/fd/{fd}", root + path, None, MS_BIND | MS_REC)  # read-only stays so
+            os.close(fd)
+        for path, where in shown.links.items():
+            if os.path.dirname(path) == "/":
+                os.symlink(where, root + path)
+        os.mkdir(root + "/proc")
+        for path in writable:
+            os.makedirs(root + path, exist_ok=True)
+            _mount(libc, f"/proc/self/fd/{handles[path]}", root + path, None, MS_BIND)
+    else:
+        _readonly_root(libc, root, shown, writable=handles)
     _mount(libc, "tmpfs", root + "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "size=16m,mode=1777")
     for path in wall.private:  # inside a folder shown, e.g. graders/data/15-testing/private
         if os.path.isdir(root + os.path.realpath(path)):
@@ -222,7 +213,6 @@ def _mounts(libc, wall: Wall, as_root: bool) -> None:
                    "size=4k,mode=755")
     for fd in handles.values():
         os.close(fd)
-    os.makedirs(root + "/proc")
     with contextlib.suppress(WallError):  # a /proc of its own PID namespace, where allowed
         _mount(libc, "proc", root + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
     os.chdir(root)
@@ -232,6 +222,109 @@ def _mounts(libc, wall: Wall, as_root: bool) -> None:
         raise WallError(f"umount the old root: {os.strerror(_errno())}")
     os.chdir("/")
     _mount(libc, None, "/", None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)  # the root itself: read-only
+
+
+def _readonly_root(libc, root: str, shown: _Shown, writable: dict[str, int] | None = None) -> None:
+    """A fresh tmpfs at ``root`` holding, read-only, the allow-list, the links to it, a minimal
+    ``/dev``, the folders ``/proc`` and ``/dev/shm`` are mounted on, and ``writable`` (path: handle)
+    bound writable."""
+    writable = writable or {}
+    handles = {p: os.open(p, os.O_PATH) for p in [*shown.folders, *shown.files] if p not in writable}
+    handles.update(writable)  # all opened before root covers any of them
+    try:
+        _mount(libc, "tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, "size=16m,mode=755")
+        for path in sorted({*shown.folders, *writable}, key=len):
+            target = root + path
+            os.makedirs(target, exist_ok=True)
+            _mount(libc, f"/proc/self/fd/{handles[path]}", target, None, MS_BIND)
+            if path not in writable:
+                _remount_ro(libc, target)
+        for path in shown.files:
+            target = root + path
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            if os.path.isdir(path):
+                os.makedirs(target, exist_ok=True)
+            elif not os.path.islink(path) or path not in shown.links:
+                open(target, "a").close()
+            else:
+                continue
+            _mount(libc, f"/proc/self/fd/{handles[path]}", target, None, MS_BIND)
+            if path.startswith("/etc/"):
+                _remount_ro(libc, target)
+    finally:
+        for path, fd in handles.items():
+            if path not in writable:
+                os.close(fd)
+    for path, where in shown.links.items():
+        os.makedirs(os.path.dirname(root + path), exist_ok=True)
+        with contextlib.suppress(FileExistsError):
+            os.symlink(where, root + path)
+    for name, where in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"),
+                        ("stderr", "/proc/self/fd/2")):
+        os.makedirs(root + "/dev", exist_ok=True)
+        os.symlink(where, f"{root}/dev/{name}")
+    os.makedirs(root + "/dev/shm")
+    os.makedirs(root + "/proc")
+
+
+@dataclass
+class _Shown:
+    """The allow-list as found on this machine: the same for every sandbox of a zygote."""
+
+    key: tuple
+    folders: list[str]  # read-only: the system's libraries, Python, the engine, the graders, wall.show
+    files: list[str]  # of /etc and /dev
+    links: dict[str, str]  # system folders that are links (/lib -> usr/lib), /etc/localtime
+    readable: list[str]  # what the audit hook lets code read, besides the copy and scratch
+    ancestors: set[str]  # the folders above those: listing them tells nothing
+
+    @property
+    def pieces(self) -> list[str]:
+        """What a root built from a template binds whole: every folder shown, /etc and /dev."""
+        return [*self.folders, "/etc", "/dev"]
+
+
+_SHOWN: dict[tuple, _Shown] = {}
+_TEMPLATES: dict[tuple, str] = {}  # the allow-list's key -> a read-only root built from it by the zygote
+_GRADER: dict[str, str] = {}
+
+
+def _shown(wall: Wall) -> _Shown:
+    """The allow-list of ``wall``: looked up once per zygote (see :func:`prepare`), not per sandbox."""
+    key = (wall.course, tuple(wall.show))
+    if key not in _SHOWN:
+        files = [f"/etc/{name}" for name in ETC_FILES if os.path.exists(f"/etc/{name}")]
+        files += [f"/dev/{name}" for name in DEVICES if os.path.exists(f"/dev/{name}")]
+        readable = [os.path.realpath(p) for p in [*wall.show, *_python_folders(wall)] if p]
+        _SHOWN[key] = _Shown(
+            key=key, folders=_allowed_readonly(wall), files=files,
+            links={p: os.readlink(p) for p in [*SYSTEM_FOLDERS, "/etc/localtime"] if os.path.islink(p)},
+            readable=readable, ancestors={str(parent) for r in readable for parent in Path(r).parents},
+        )
+    return _SHOWN[key]
+
+
+def prepare(wall: Wall, level: str) -> None:
+    """In the zygote, before any sandbox: look up the allow-list and the grader's home once, and
+    at the ``user`` level build the read-only part of every sandbox's root once, in the zygote's own
+    mount namespace (each sandbox then binds its pieces whole, and only adds its own folders)."""
+    _grader_home()
+    shown = _shown(wall)
+    if level != "user" or os.geteuid() != 0 or shown.key in _TEMPLATES:
+        return
+    import tempfile
+
+    libc = _libc()
+    where = tempfile.mkdtemp(prefix="sandbox-root-")  # the zygote's TMPDIR: a folder only the judge reaches
+    try:
+        if libc.unshare(CLONE_NEWNS) != 0:
+            raise WallError(f"unshare: {os.strerror(_errno())}")
+        _mount(libc, None, "/", None, MS_REC | MS_PRIVATE)  # the judge never sees it
+        _readonly_root(libc, where, shown)
+        _mount(libc, None, where, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)
+    except (WallError, OSError):  # each sandbox builds its root whole, as without a zygote
+        return
+    _TEMPLATES[shown.key] = where
 
 
 def _outermost(paths: list[str]) -> list[str]:
@@ -286,7 +379,7 @@ def _own_uid(wall: Wall) -> None:
     libc = _libc()
     for top in (wall.copy, wall.scratch):
         _chown_tree(top, wall.uid)
-    for top in (wall.copy, wall.scratch, *_allowed_readonly(wall)):  # e.g. Python under /root (pyenv)
+    for top in (wall.copy, wall.scratch, *_shown(wall).folders):  # e.g. Python under /root (pyenv)
         _traversable(top)
     with contextlib.suppress(OSError):  # the copy's own folder holds nothing else of anyone's
         os.chmod(os.path.dirname(os.path.realpath(wall.copy)), 0o705)
@@ -329,7 +422,7 @@ def _landlock(libc, wall: Wall) -> None:
     ruleset = libc.syscall(SYS_LANDLOCK["create"], ctypes.byref(attr), ctypes.sizeof(attr) if abi >= 6 else 16, 0)
     if ruleset < 0:
         raise WallError(f"landlock_create_ruleset: {os.strerror(_errno())}")
-    rules = [(p, LANDLOCK_READ) for p in _allowed_readonly(wall)]
+    rules = [(p, LANDLOCK_READ) for p in _shown(wall).folders]
     rules += [(os.path.realpath(p), handled) for p in (wall.copy, wall.scratch)]
     rules += [(os.path.dirname(os.path.realpath(wall.copy)), 1 << 3)]  # its folder listed (pytest looks there)
     rules += [(f"/dev/{name}", (1 << 1) | (1 << 2)) for name in DEVICES]
@@ -517,9 +610,10 @@ def install_audit_hook(wall: Wall) -> None:
     """Refuse, from now on, what student code has no business doing (PEP 578: it cannot be removed)."""
     writable = [os.path.realpath(wall.copy), os.path.realpath(wall.scratch)]
     private = [os.path.realpath(p) for p in wall.private if p]
-    readable = writable + [os.path.realpath(p) for p in [*wall.show, *_python_folders(wall)] if p]
-    hidden = [os.path.realpath(p) for p in [*wall.hide, wall.course, _home()] if p]
-    ancestors = {str(parent) for r in readable for parent in Path(r).parents}  # listing them tells nothing
+    shown = _shown(wall)
+    readable = writable + shown.readable
+    hidden = [os.path.realpath(p) for p in [*wall.hide, wall.course, _grader_home()] if p]
+    ancestors = shown.ancestors | {str(parent) for w in writable for parent in Path(w).parents}  # listing them tells nothing
     me = os.getpid()
     python = {os.path.realpath(sys.executable), sys.executable}
 
@@ -584,14 +678,18 @@ def install_audit_hook(wall: Wall) -> None:
     sys.addaudithook(hook)
 
 
-def _home() -> str:
-    """The grader's user's home (not the sandbox's HOME): keys and tokens live there."""
-    try:
-        import pwd
+def _grader_home() -> str:
+    """The grader's user's home (not the sandbox's HOME): keys and tokens live there. Looked up
+    before the wall goes up (by :func:`prepare` in the zygote, else by :func:`enter`): behind it the
+    process is another user, and the lookup would cost every sandbox the system's user database."""
+    if "home" not in _GRADER:
+        try:
+            import pwd
 
-        return pwd.getpwuid(os.getuid()).pw_dir
-    except (ImportError, KeyError):
-        return ""
+            _GRADER["home"] = pwd.getpwuid(os.getuid()).pw_dir
+        except (ImportError, KeyError):
+            _GRADER["home"] = ""
+    return _GRADER["home"]
 
 
 def _python_folders(wall: Wall) -> list[str]:

@@ -28,7 +28,7 @@ import socket
 import sys
 from pathlib import Path
 
-from grading.sandbox.confine import CLONE_NEWPID, SANDBOX_UID, Wall, _libc, clean_uid, enter, probe_level
+from grading.sandbox.confine import CLONE_NEWPID, SANDBOX_UID, Wall, _libc, clean_uid, enter, prepare, probe_level
 
 PR_SET_CHILD_SUBREAPER = 36
 
@@ -318,6 +318,7 @@ def main(argv: list[str]) -> None:
         wall = Wall(**json.loads(argv[2]))
         COURSE["dir"] = wall.course
         LEVEL["level"] = probe_level(wall)
+        prepare(wall, LEVEL["level"])  # what every sandbox's wall is built from, once
     settle()
     sys.stdout.flush()
     serve(listener)
