@@ -133,3 +133,14 @@ def test_a_dashboard_without_login_required_gets_the_hint_for_login_required(gra
     check = result.check("dashboard_redirects_anonymous_visitors_to_login_with_next")
     assert result.lost == {check.name} and "AnonymousUserMixin" in check.message, result.explain()
     assert check.hint.startswith("Your code raised for a visitor who is not logged in"), check.hint
+
+
+def test_no_user_loader_is_said_once(grade):
+    result = grade.mutant(ID, {"app.py": [("@login_manager.user_loader\n", "")]})
+    said = result.check("right_password_logs_in_to_the_dashboard")
+    pages = {"wrong_password_is_401_with_the_form", "dashboard_redirects_anonymous_visitors_to_login_with_next",
+             "login_page_is_a_form_that_escapes_next", "logout_ends_the_session"}
+    assert result.lost == {said.name, *pages}, result.explain()
+    assert said.message.startswith("app.login_manager has no user_loader, so Flask-Login raised"), said.message
+    assert "@login_manager.user_loader" in said.hint, said.hint
+    assert all(result.check(name).message == f"Not run: {said.message}" for name in pages), result.explain()
