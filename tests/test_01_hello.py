@@ -36,11 +36,12 @@ def test_starter_without_app_says_so_once(grade):
 
 
 def test_app_that_cannot_be_imported_is_said_once(grade):
-    """An import error is said once, not again by `python app.py`."""
+    """An import error is said once, not again by `python app.py`, with the hint for an import error."""
     result = grade.mutant("01-hello", {"app.py": [("from flask import Flask", "from flask import flask")]})
     said = [c for c in result.result.checks if c.status != "not_run"]
     assert [c.name for c in said] == ["index_says_hello"], result.explain()
     assert said[0].message.startswith("Importing app.py raised ImportError"), result.explain()
+    assert said[0].cause == "import" and said[0].hint.startswith("Python stopped before your app existed"), said[0].hint
 
 
 def test_other_greeting_gets_the_hint_to_compare_the_text(grade):

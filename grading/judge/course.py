@@ -50,6 +50,12 @@ CAUSE_HINTS = {
         "Exception also catches abort(403) and the like: give those back as they are "
         "(if isinstance(e, HTTPException): return e). https://flask.palletsprojects.com/en/stable/errorhandling/",
     ],
+    "import": [
+        "Python stopped before your app existed: which file and line does the message name? (A misspelt "
+        "import, a name used before it is defined, a syntax error.)",
+        "Run the app yourself (nox -s run -- <exercise number>) to see the whole traceback, fix the first line "
+        "of yours it names, and grade again.",
+    ],
     "template": [
         "Which template does the view render, and where does Flask look for it? (Flask docs: Quickstart, "
         "\"Rendering Templates\")",

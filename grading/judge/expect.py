@@ -33,6 +33,7 @@ CAUSES = {
     "run": "app.run() called while the app is only imported (a server of its own starts)",
     "suite": "the student's own tests fail on a correct app (15-testing)",
     "template": "a page not rendered from its template (none rendered, or the file not found)",
+    "import": "a module of the student's could not be imported",
 }
 
 

@@ -48,7 +48,8 @@ class StudentCodeError(Exception):
         super().__init__(message)
         self.kind = kind  # import | missing | failed | timeout | gone | not_run | too_big | broken
         self.frames = frames or []  # the student's frames, as the sandbox sent them
-        self.cause: str | None = None  # the key of the hint for it ("loop": code that never finished)
+        # the key of the hint for it ("loop": code that never finished, "import": a module that could not be imported)
+        self.cause: str | None = "import" if kind == "import" else None
 
 
 class StudentError(Exception):
