@@ -59,7 +59,7 @@ def test_status_route_with_a_trailing_slash_gets_the_hint_about_the_route(grade)
     result = grade.mutant(ID, {"app.py": [('@app.route("/status")', '@app.route("/status/")')]})
     check = result.check("status_reports_debug_and_testing")
     assert result.lost == {"status_reports_debug_and_testing"} and check.cause == "status", result.explain()
-    assert check.hint.startswith("Does every app create_app builds answer GET /status?"), check.hint
+    assert check.hint.startswith("Does every app create_app builds answer GET /status"), check.hint
 
 
 def test_factory_returning_nothing_is_said_once(grade):
