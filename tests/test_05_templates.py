@@ -128,7 +128,7 @@ def test_starter_says_each_page_without_a_template_once(grade):
 
 
 def test_missing_base_html_gets_the_hint_to_put_the_frame_there(grade):
-    """No base.html: the inheritance check says where Flask looks for it; the title check is not run."""
+    """No base.html: said once by the pages and once by the inheritance check (with where Flask looks for it)."""
     root = grade.tree(ID, COURSE_DIR / "solutions" / ID)
     (root / ID / "templates" / "base.html").unlink()
     result = grade.root(root, ID)
@@ -136,6 +136,8 @@ def test_missing_base_html_gets_the_hint_to_put_the_frame_there(grade):
     assert check.hint.startswith("Where is the page frame written once?"), check.hint
     assert result.check("title_is_a_block_of_base_html").status == "not_run", result.explain()
     assert result.check("pages_link_the_stylesheet_with_url_for").cause == "template", result.explain()
+    said = [c.name for c in result.result.checks if c.status == "failed"]  # base.html not found, by any page: once
+    assert said == ["pages_link_the_stylesheet_with_url_for", "every_page_extends_base_html"], result.explain()
 
 
 def test_template_syntax_error_gets_the_hint_to_read_the_line(grade):

@@ -303,6 +303,8 @@ def _once(item, call, status: str, message: str | None) -> tuple[str, str | None
         status == "timeout" and message.startswith("Importing ")
     ):
         key = message
+    elif isinstance(raised, StudentError) and raised.type_name in ("TemplateNotFound", "TemplatesNotFound"):
+        key = f"{raised.type_name}: {raised.message}"  # one missing template, wherever it is asked for
     elif isinstance(raised, StudentError) and raised.where:  # the same kind of exception from the same line of
         key = f"{raised.type_name}{raised.where}"  # student code: KeyError: 1 and KeyError: 7 of one lookup are one cause
     else:
