@@ -60,10 +60,23 @@ def rules_of(app, name):
     return [rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith(name + ".")]
 
 
-def products_of(client):
+def api_blueprint(app):
+    """The blueprint api, every rule of it under /api: a missing or misplaced API is one cause for
+    every check that reads it, said once."""
+    with expect.shared_cause():
+        blueprint(app, "api", "the JSON API")
+        outside = [r.rule for r in rules_of(app, "api") if r.rule != "/api" and not r.rule.startswith("/api/")]
+        expect.that(not outside, f"The api blueprint has rules outside /api: {', '.join(outside)}; register it "
+                    "with url_prefix='/api'.")
+
+
+def products_of(client, app):
     """The products of GET /api/products: the checks that read them share its failure, said once."""
     with expect.shared_cause():
-        data = expect.json(client.get("/api/products"))
+        response = client.get("/api/products")
+        if response.status_code == 404:
+            api_blueprint(app)  # no API under /api: that is the cause
+        data = expect.json(response)
         expect.that(isinstance(data, list), f"GET /api/products returned {expect.show(data)}, expected a JSON list.")
         expect.that(bool(data), "GET /api/products returned an empty list: the shop needs a few products.")
     return data
@@ -104,10 +117,7 @@ def test_main_blueprint_serves_the_home_page(app, client):
 @pytest.mark.points(1)
 def test_api_blueprint_lives_under_api(app):
     """A blueprint named api has every rule under /api; url_for("api.list_products") is /api/products."""
-    blueprint(app, "api", "the JSON API")
-    outside = [r.rule for r in rules_of(app, "api") if r.rule != "/api" and not r.rule.startswith("/api/")]
-    expect.that(not outside, f"The api blueprint has rules outside /api: {', '.join(outside)}; register it "
-                "with url_prefix='/api'.")
+    api_blueprint(app)
     try:
         url = app.url_for("api.list_products")
     except StudentError as exc:  # a BuildError, for a missing endpoint
@@ -117,9 +127,9 @@ def test_api_blueprint_lives_under_api(app):
 
 
 @pytest.mark.points(2)
-def test_products_list_is_json_objects_with_id_name_price(client):
+def test_products_list_is_json_objects_with_id_name_price(client, app):
     """GET /api/products answers a JSON list of products, each with an int id, a name and a price."""
-    for product in products_of(client):
+    for product in products_of(client, app):
         expect.that(
             isinstance(product, dict)
             and isinstance(product.get("id"), int)
@@ -132,16 +142,16 @@ def test_products_list_is_json_objects_with_id_name_price(client):
 
 
 @pytest.mark.points(1)
-def test_product_by_id_is_json(client):
+def test_product_by_id_is_json(client, app):
     """GET /api/products/<id> answers the product of that id, as JSON."""
-    for product in products_of(client):
+    for product in products_of(client, app):
         if isinstance(product, dict) and "id" in product:
             expect.json(client.get(f"/api/products/{product['id']}"), product)
 
 
 @pytest.mark.points(1)
 @given(product_id=st.integers(min_value=0, max_value=10**9))
-def test_unknown_product_is_a_json_404(client, product_id):
+def test_unknown_product_is_a_json_404(client, app, product_id):
     """GET /api/products/<id> of no product answers 404 JSON; a text id answers 404."""
     known = {p.get("id") for p in client.get("/api/products").get_json(silent=True) or [] if isinstance(p, dict)}
     try:
@@ -150,5 +160,5 @@ def test_unknown_product_is_a_json_404(client, product_id):
         expect.status(client.get("/api/products/mug"), 404)
     except expect.CheckFailed:
         if client.get("/api/products").status_code == 404:
-            products_of(client)  # no API under /api at all: said once, by the list check
+            products_of(client, app)  # no API under /api at all: said once, by the checks above
         raise

@@ -83,12 +83,21 @@ def test_renamed_list_view_gets_the_hint_for_its_endpoint(grade):
     assert check.message == 'url_for("api.list_products") raised BuildError: name the list view list_products in the api blueprint.'
 
 
-def test_api_registered_without_its_prefix_is_said_once_by_the_product_checks(grade):
-    """No url_prefix: the list check says GET /api/products is 404; the other product checks are not run."""
+def test_api_registered_without_its_prefix_is_said_once(grade):
+    """No url_prefix: the api check says it; the product checks, which find no /api/products, are not run."""
     result = grade.mutant(ID, {"shop/__init__.py": [('app.register_blueprint(api.bp, url_prefix="/api")',
                                                      "app.register_blueprint(api.bp)")]})
     assert result.lost == {"api_blueprint_lives_under_api", "products_list_is_json_objects_with_id_name_price",
                            "product_by_id_is_json", "unknown_product_is_a_json_404"}, result.explain()
+    said = result.check("api_blueprint_lives_under_api").message
+    assert said.startswith("The api blueprint has rules outside /api: /products"), said
+    for name in ("products_list_is_json_objects_with_id_name_price", "product_by_id_is_json", "unknown_product_is_a_json_404"):
+        assert result.check(name).message == f"Not run: {said}", result.explain()
+
+
+def test_list_rule_outside_the_api_gets_the_hint_for_its_url(grade):
+    """The api blueprint in place but its list rule elsewhere: GET /api/products 404 gets the hint about the URL."""
+    result = grade.mutant(ID, {"shop/api.py": [('@bp.route("/products")', '@bp.route("/product-list")')]})
     listed = result.check("products_list_is_json_objects_with_id_name_price")
-    assert listed.message == "GET /api/products returned 404, expected 200." and listed.hint.startswith("Which URL does"), listed
-    assert result.check("unknown_product_is_a_json_404").message == f"Not run: {listed.message}", result.explain()
+    assert listed.message == "GET /api/products returned 404, expected 200." and listed.cause == "status", result.explain()
+    assert listed.hint.startswith("Which URL does your list view answer?"), listed.hint
