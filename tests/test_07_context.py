@@ -75,3 +75,9 @@ def test_after_request_without_return_gets_the_hint_for_after_request(grade):
     assert check.hint.startswith("GET /whoami crashed"), check.hint
     said = [c for c in result.result.checks if c.status == "failed"]
     assert len(said) == 2, result.explain()  # GET /visit's AttributeError and GET /whoami's TypeError
+
+
+def test_request_ids_kept_as_uuid_objects_get_full_marks(grade):
+    """g.request_id = uuid.uuid4(): the client sees the same text in the JSON and the header."""
+    result = grade.alternative(ID, "uuid_objects")
+    assert result.full, result.explain()
