@@ -79,5 +79,6 @@ def test_after_request_without_return_gets_the_hint_for_after_request(grade):
 
 def test_request_ids_kept_as_uuid_objects_get_full_marks(grade):
     """g.request_id = uuid.uuid4(): the client sees the same text in the JSON and the header."""
-    result = grade.alternative(ID, "uuid_objects")
+    result = grade.mutant(ID, {"app.py": [("g.request_id = uuid.uuid4().hex", "g.request_id = uuid.uuid4()"),
+                                           ("= g.request_id\n", "= str(g.request_id)\n")]})
     assert result.full, result.explain()
