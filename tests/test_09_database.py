@@ -53,7 +53,7 @@ def test_test_config_overwritten_by_the_default_misses_the_graders_file(grade):
         "After `flask init-db`, the database file of the test config has no table: your app used "
         "'sqlite:///instance/users.db' instead. SQLALCHEMY_DATABASE_URI is 'sqlite:///users.db': apply test_config "
         "after your defaults."), check.message
-    assert check.cause == "config" and "db.init_app(app) reads it" in check.hint, check.hint
+    assert check.cause == "config" and "db.init_app(app) reads SQLALCHEMY_DATABASE_URI" in check.hint, check.hint
 
 
 def test_test_config_applied_after_init_app_is_named_with_the_hint_for_it(grade):
